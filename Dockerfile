@@ -1,0 +1,26 @@
+# fakeshift: a local emulator of Amazon Redshift audit logging.
+# Build: docker build -t fakeshift .
+# Run:   docker run --rm -p 5439:5439 -p 8439:8439 fakeshift
+
+FROM golang:1.26-bookworm AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+ARG VERSION=dev
+# DuckDB is linked through cgo: the builder has gcc, the runtime needs glibc.
+RUN CGO_ENABLED=1 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/fakeshift ./cmd/fakeshift
+
+FROM debian:bookworm-slim
+RUN useradd --system --uid 10001 --home-dir /data fakeshift \
+ && mkdir -p /data && chown fakeshift /data
+COPY --from=build /out/fakeshift /usr/local/bin/fakeshift
+USER fakeshift
+VOLUME /data
+ENV FAKESHIFT_PG_ADDR=:5439 \
+    FAKESHIFT_HTTP_ADDR=:8439 \
+    FAKESHIFT_DATA_DIR=/data
+# 5439: the default cluster; 8439: S3, the AWS APIs and /_fakeshift/; 5440-5459: clusters
+# made with CreateCluster.
+EXPOSE 5439 8439 5440-5459
+ENTRYPOINT ["/usr/local/bin/fakeshift"]

@@ -1,0 +1,215 @@
+package cluster
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+
+	"github.com/fakeshift/fakeshift/clock"
+	"github.com/fakeshift/fakeshift/pgwire"
+	"github.com/fakeshift/fakeshift/sql"
+	"github.com/fakeshift/fakeshift/store"
+)
+
+// Redshift's identity on the wire. padb_version and padb_revision are a real pair seen in
+// Redshift JDBC traces; version() names the same build.
+const (
+	ServerVersion = "8.0.2"
+	PadbVersion   = "1.0.63269"
+	PadbRevision  = "17187a5367"
+	VersionString = "PostgreSQL 8.0.2 on i686-pc-linux-gnu, compiled by GCC gcc (GCC) 3.4.2 20041017 (Red Hat 3.4.2-6.fc3), Redshift " + PadbVersion
+	// firstPID is where session pids start: real Redshift pids seen in logs are around 2^30.
+	firstPID = 1 << 30
+)
+
+// EngineOpener opens the SQL engine of one database of the cluster.
+type EngineOpener func(ctx context.Context, database string) (sql.Engine, error)
+
+// Spec describes a cluster. ID, Database, MasterUser, MasterPassword, Store and OpenEngine
+// are required.
+type Spec struct {
+	ID             string // the cluster identifier, e.g. "fakeshift"
+	Database       string // the database made at creation, e.g. "dev"
+	MasterUser     string
+	MasterPassword string // clear text; stored only as Redshift stores it (md5 with the user name)
+	AccountID      string
+	Region         string
+	// RequireSSL is the require_ssl parameter: plain connections are refused.
+	RequireSSL bool
+	// TLS answers SSLRequest; nil refuses TLS ('N').
+	TLS        *tls.Config
+	Store      *store.DB
+	OpenEngine EngineOpener
+	// Clock tells the time; nil means the wall clock.
+	Clock clock.Clock
+	// Logger; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Cluster is one emulated Redshift cluster.
+type Cluster struct {
+	spec   Spec
+	log    *slog.Logger
+	clock  clock.Clock
+	space  *store.Space
+	engine sql.Engine
+	srv    *pgwire.Server
+
+	catMu sync.Mutex // serialises catalog commits
+	cat   atomic.Pointer[catalog]
+
+	sessMu   sync.Mutex
+	sessions map[int32]*session
+	perUser  map[int32]int
+
+	nextPID    atomic.Int32
+	requireSSL atomic.Bool
+	closeOnce  sync.Once
+	closeErr   error
+}
+
+// New builds the cluster: it loads (or makes) the catalog and opens the SQL engine. It does
+// not listen: Serve does.
+func New(ctx context.Context, spec Spec) (_ *Cluster, err error) {
+	switch {
+	case spec.ID == "":
+		return nil, errors.New("cluster: Spec.ID is empty")
+	case spec.Database == "":
+		return nil, errors.New("cluster: Spec.Database is empty")
+	case spec.MasterUser == "":
+		return nil, errors.New("cluster: Spec.MasterUser is empty")
+	case spec.Store == nil:
+		return nil, errors.New("cluster: Spec.Store is nil")
+	case spec.OpenEngine == nil:
+		return nil, errors.New("cluster: Spec.OpenEngine is nil")
+	}
+	if err := sql.ValidatePassword(spec.MasterPassword); err != nil {
+		return nil, fmt.Errorf("cluster %s: master password: %w", spec.ID, err)
+	}
+	if spec.Clock == nil {
+		spec.Clock = clock.Real{}
+	}
+	if spec.Logger == nil {
+		spec.Logger = slog.Default()
+	}
+	c := &Cluster{
+		spec:     spec,
+		log:      spec.Logger.With("cluster", spec.ID),
+		clock:    spec.Clock,
+		space:    spec.Store.Space("cluster/" + spec.ID),
+		sessions: map[int32]*session{},
+		perUser:  map[int32]int{},
+	}
+	c.nextPID.Store(firstPID)
+	c.requireSSL.Store(spec.RequireSSL)
+
+	cat, err := loadCatalog(c.space)
+	if err != nil {
+		return nil, fmt.Errorf("cluster %s: %w", spec.ID, err)
+	}
+	if err := c.bootstrap(cat); err != nil {
+		return nil, fmt.Errorf("cluster %s: %w", spec.ID, err)
+	}
+	c.engine, err = spec.OpenEngine(ctx, spec.Database)
+	if err != nil {
+		return nil, fmt.Errorf("cluster %s: open SQL engine for %s: %w", spec.ID, spec.Database, err)
+	}
+	c.srv, err = pgwire.NewServer(pgwire.Config{
+		Engine: c,
+		TLS:    spec.TLS,
+		Now:    c.clock.Now,
+		Logger: c.log.With("subsystem", "pgwire"),
+	})
+	if err != nil {
+		c.engine.Close()
+		return nil, fmt.Errorf("cluster %s: %w", spec.ID, err)
+	}
+	return c, nil
+}
+
+// bootstrap makes rdsdb and the master user in a new catalog, and sets the catalog.
+func (c *Cluster) bootstrap(cat *catalog) error {
+	var changes []change
+	now := c.clock.Now()
+	if cat.users[rdsdbUserID] == nil {
+		changes = append(changes, change{user: &User{ID: rdsdbUserID, Name: "rdsdb", Super: true, CreateDB: true,
+			CatUpdate: true, ConnLimit: unlimitedConns, SyslogAccess: "UNRESTRICTED", Created: now}})
+	}
+	if cat.users[masterUserID] == nil {
+		changes = append(changes, change{user: &User{ID: masterUserID, Name: c.spec.MasterUser, Super: true, CreateDB: true,
+			Password:  StoredPassword{Kind: passwordMD5, Hash: sql.MD5Password(c.spec.MasterPassword, c.spec.MasterUser)},
+			ConnLimit: unlimitedConns, SyslogAccess: "UNRESTRICTED", Created: now}})
+	}
+	if len(changes) > 0 {
+		if err := persist(c.space, changes); err != nil {
+			return fmt.Errorf("make the first users: %w", err)
+		}
+		cat = cat.clone()
+		for _, ch := range changes {
+			cat.apply(ch)
+		}
+	}
+	c.cat.Store(cat)
+	return nil
+}
+
+// Serve accepts PostgreSQL connections on ln until Shutdown.
+func (c *Cluster) Serve(ln net.Listener) error { return c.srv.Serve(ln) }
+
+// ID returns the cluster identifier.
+func (c *Cluster) ID() string { return c.spec.ID }
+
+// Database returns the cluster's database name.
+func (c *Cluster) Database() string { return c.spec.Database }
+
+// MasterUser returns the master user's name.
+func (c *Cluster) MasterUser() string { return c.spec.MasterUser }
+
+// SetRequireSSL sets the require_ssl parameter for new connections.
+func (c *Cluster) SetRequireSSL(on bool) { c.requireSSL.Store(on) }
+
+// Shutdown ends every session with FATAL 57P01 and closes the engine. It is safe to call more
+// than once; later calls return the first result.
+func (c *Cluster) Shutdown(ctx context.Context) error {
+	c.closeOnce.Do(func() {
+		err := c.srv.Shutdown(ctx)
+		if cerr := c.engine.Close(); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("close SQL engine: %w", cerr))
+		}
+		c.closeErr = err
+	})
+	return c.closeErr
+}
+
+// commit applies changes to the live catalog and the store, atomically.
+func (c *Cluster) commit(changes []change) error {
+	if len(changes) == 0 {
+		return nil
+	}
+	c.catMu.Lock()
+	defer c.catMu.Unlock()
+	if err := persist(c.space, changes); err != nil {
+		return fmt.Errorf("write catalog: %w", err)
+	}
+	next := c.cat.Load().clone()
+	for _, ch := range changes {
+		next.apply(ch)
+	}
+	c.cat.Store(next)
+	return nil
+}
+
+// Users returns the users of the catalog (a snapshot).
+func (c *Cluster) Users() []User {
+	cat := c.cat.Load()
+	out := make([]User, 0, len(cat.users))
+	for _, u := range cat.users {
+		out = append(out, *u)
+	}
+	return out
+}

@@ -1,0 +1,145 @@
+// Command fakeshift runs the emulator: a Redshift-like PostgreSQL endpoint and an HTTP
+// endpoint for the AWS APIs, with its defaults embedded (nothing else to start). Every flag
+// has an environment twin: --pg-addr is FAKESHIFT_PG_ADDR.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/fakeshift/fakeshift"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	if err := run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return
+		}
+		fmt.Fprintln(os.Stderr, "fakeshift:", err)
+		os.Exit(1)
+	}
+}
+
+// options are the command line, parsed.
+type options struct {
+	cfg      fakeshift.Config
+	logLevel string
+	version  bool
+}
+
+// parseFlags reads flags, then fills what they did not set from FAKESHIFT_* variables.
+func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("fakeshift", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	str := func(p *string, name, def, usage string) { fs.StringVar(p, name, def, usage) }
+	c := &o.cfg
+	str(&c.PGAddr, "pg-addr", fakeshift.DefaultPGAddr, "PostgreSQL listen address of the default cluster")
+	str(&c.HTTPAddr, "http-addr", fakeshift.DefaultHTTPAddr, "HTTP listen address (AWS APIs and /_fakeshift/)")
+	str(&c.DataDir, "data-dir", "", "directory for durable state; empty keeps everything in memory")
+	str(&c.AccountID, "account-id", fakeshift.DefaultAccountID, "AWS account id of the default account")
+	str(&c.Region, "region", fakeshift.DefaultRegion, "AWS region")
+	str(&c.ClusterID, "cluster-id", fakeshift.DefaultClusterID, "identifier of the default cluster")
+	str(&c.Database, "database", fakeshift.DefaultDatabase, "database of the default cluster")
+	str(&c.MasterUser, "master-user", fakeshift.DefaultMasterUser, "master user of the default cluster")
+	str(&c.MasterPassword, "master-password", fakeshift.DefaultMasterPassword, "master user password of the default cluster")
+	str(&c.TLSCert, "tls-cert", "", "PEM certificate for TLS (default: a self-signed RSA certificate)")
+	str(&c.TLSKey, "tls-key", "", "PEM private key for --tls-cert")
+	fs.BoolVar(&c.DisableTLS, "disable-tls", false, "answer SSLRequest with N (no TLS)")
+	fs.BoolVar(&c.RequireSSL, "require-ssl", false, "the default cluster's require_ssl parameter: refuse plain connections")
+	fs.BoolVar(&c.Fsync, "fsync", false, "sync every store commit to disk (with --data-dir)")
+	str(&c.EngineMemoryLimit, "engine-memory-limit", "512MB", "memory limit of each cluster's SQL engine")
+	fs.IntVar(&c.EngineThreads, "engine-threads", 1, "threads of each cluster's SQL engine")
+	str(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q (flags only; see --help)", fs.Arg(0))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		env := "FAKESHIFT_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v := getenv(env); v != "" && !set[f.Name] {
+			if err := f.Value.Set(v); err != nil {
+				errs = append(errs, fmt.Errorf("%s=%q: %w", env, v, err))
+			}
+		}
+	})
+	return o, errors.Join(errs...)
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return 0, fmt.Errorf("log level %q: want debug, info, warn or error", s)
+	}
+	return l, nil
+}
+
+func run(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	if o.version {
+		fmt.Fprintln(stdout, "fakeshift", version)
+		return nil
+	}
+	level, err := parseLevel(o.logLevel)
+	if err != nil {
+		return err
+	}
+	o.cfg.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	began := time.Now()
+	srv, err := fakeshift.Start(ctx, o.cfg)
+	if err != nil {
+		return err
+	}
+	printEndpoints(stdout, srv, o.cfg.MasterPassword == fakeshift.DefaultMasterPassword, time.Since(began))
+
+	<-ctx.Done()
+	stop()
+	o.cfg.Logger.Info("shutting down")
+	if err := srv.Close(); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func printEndpoints(w io.Writer, srv *fakeshift.Server, defaultPassword bool, took time.Duration) {
+	cfg, ep := srv.Config(), srv.Endpoints()
+	password := cfg.MasterPassword
+	if !defaultPassword {
+		password = "(as set by --master-password)"
+	}
+	mode := "in memory"
+	if cfg.DataDir != "" {
+		mode = "data in " + cfg.DataDir
+	}
+	fmt.Fprintf(w, "fakeshift %s (%s)\n", version, mode)
+	fmt.Fprintf(w, "postgres  %s  cluster %s  database %s  user %s  password %s\n",
+		ep.PG, cfg.ClusterID, cfg.Database, cfg.MasterUser, password)
+	fmt.Fprintf(w, "http      %s  account %s  region %s  (health: %s/_fakeshift/health)\n",
+		ep.HTTP, cfg.AccountID, cfg.Region, ep.HTTP)
+	fmt.Fprintf(w, "ready in %s\n", strconv.FormatFloat(float64(took.Microseconds())/1000, 'f', 1, 64)+"ms")
+}

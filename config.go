@@ -1,0 +1,105 @@
+package fakeshift
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"time"
+
+	"github.com/fakeshift/fakeshift/clock"
+)
+
+// Defaults, as the README lists them.
+const (
+	DefaultPGAddr         = ":5439"
+	DefaultHTTPAddr       = ":8439"
+	DefaultAccountID      = "123456789012"
+	DefaultRegion         = "us-east-1"
+	DefaultClusterID      = "fakeshift"
+	DefaultDatabase       = "dev"
+	DefaultMasterUser     = "awsuser"
+	DefaultMasterPassword = "Fakeshift1"
+)
+
+// Config configures Start. Zero values take the defaults above; Logger nil means
+// slog.Default(), Clock nil means the wall clock.
+type Config struct {
+	PGAddr         string // the default cluster's PostgreSQL listener
+	HTTPAddr       string // S3, the AWS APIs and /_fakeshift/
+	DataDir        string // empty: everything in memory
+	AccountID      string
+	Region         string
+	ClusterID      string
+	Database       string
+	MasterUser     string
+	MasterPassword string
+	// TLSCert and TLSKey are PEM files; both empty means a self-signed RSA certificate made
+	// on the first TLS handshake.
+	TLSCert, TLSKey string
+	// DisableTLS answers SSLRequest with 'N'.
+	DisableTLS bool
+	// RequireSSL is the default cluster's require_ssl parameter.
+	RequireSSL bool
+	// Fsync makes every store commit wait for the disk (with DataDir).
+	Fsync bool
+	// EngineMemoryLimit and EngineThreads bound each cluster's SQL engine; "" and 0 take
+	// the engine's defaults (512MB, 1 thread).
+	EngineMemoryLimit string
+	EngineThreads     int
+	// ShutdownTimeout bounds Close; 0 means 5 seconds.
+	ShutdownTimeout time.Duration
+
+	Logger *slog.Logger
+	Clock  clock.Clock
+}
+
+var (
+	clusterIDPattern = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+	accountPattern   = regexp.MustCompile(`^[0-9]{12}$`)
+	dbNamePattern    = regexp.MustCompile(`^[a-z_][a-z0-9_$]{0,63}$`)
+)
+
+func (c Config) withDefaults() Config {
+	def := func(v *string, d string) {
+		if *v == "" {
+			*v = d
+		}
+	}
+	def(&c.PGAddr, DefaultPGAddr)
+	def(&c.HTTPAddr, DefaultHTTPAddr)
+	def(&c.AccountID, DefaultAccountID)
+	def(&c.Region, DefaultRegion)
+	def(&c.ClusterID, DefaultClusterID)
+	def(&c.Database, DefaultDatabase)
+	def(&c.MasterUser, DefaultMasterUser)
+	def(&c.MasterPassword, DefaultMasterPassword)
+	if c.ShutdownTimeout <= 0 {
+		c.ShutdownTimeout = 5 * time.Second
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Clock == nil {
+		c.Clock = clock.Real{}
+	}
+	return c
+}
+
+// validate checks what Redshift itself would refuse, with its rules.
+func (c Config) validate() error {
+	var errs []error
+	if !accountPattern.MatchString(c.AccountID) {
+		errs = append(errs, fmt.Errorf("account id %q must be 12 digits", c.AccountID))
+	}
+	if len(c.ClusterID) > 63 || !clusterIDPattern.MatchString(c.ClusterID) {
+		errs = append(errs, fmt.Errorf("cluster id %q must be 1-63 lower-case letters, digits and single hyphens, starting with a letter", c.ClusterID))
+	}
+	if !dbNamePattern.MatchString(c.Database) {
+		errs = append(errs, fmt.Errorf("database name %q must be 1-64 lower-case letters, digits, _ or $, not starting with a digit", c.Database))
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		errs = append(errs, errors.New("give both a TLS certificate and a TLS key, or neither"))
+	}
+	return errors.Join(errs...)
+}

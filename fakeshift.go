@@ -1,0 +1,175 @@
+package fakeshift
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/fakeshift/fakeshift/cluster"
+	"github.com/fakeshift/fakeshift/pgwire"
+	"github.com/fakeshift/fakeshift/sql"
+	"github.com/fakeshift/fakeshift/sql/duckdb"
+	"github.com/fakeshift/fakeshift/store"
+)
+
+// Endpoints says where a running emulator listens.
+type Endpoints struct {
+	// PG is the default cluster's PostgreSQL address, host:port.
+	PG string
+	// HTTP is the base URL of the HTTP endpoint (AWS APIs and /_fakeshift/).
+	HTTP string
+}
+
+// Server is a running emulator.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	db      *store.DB
+	cluster *cluster.Cluster
+	pgLn    net.Listener
+	httpLn  net.Listener
+	http    *http.Server
+	started time.Time
+
+	wg        sync.WaitGroup
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Start runs the emulator: it opens the store, builds the default cluster and listens on the
+// PostgreSQL and HTTP addresses. It returns once both accept connections. A start that fails
+// halfway undoes what it did.
+func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("fakeshift config: %w", err)
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, started: time.Now()}
+	var undo []func()
+	defer func() {
+		if err != nil {
+			for i := len(undo) - 1; i >= 0; i-- {
+				undo[i]()
+			}
+		}
+	}()
+
+	storeDir := ""
+	if cfg.DataDir != "" {
+		storeDir = filepath.Join(cfg.DataDir, "store")
+		if err := os.MkdirAll(storeDir, 0o750); err != nil {
+			return nil, fmt.Errorf("make data dir: %w", err)
+		}
+	}
+	if s.db, err = store.Open(store.Options{Dir: storeDir, Sync: cfg.Fsync, Logger: cfg.Logger}); err != nil {
+		return nil, err
+	}
+	undo = append(undo, func() { s.db.Close() })
+
+	spec := cluster.Spec{
+		ID:             cfg.ClusterID,
+		Database:       cfg.Database,
+		MasterUser:     cfg.MasterUser,
+		MasterPassword: cfg.MasterPassword,
+		AccountID:      cfg.AccountID,
+		Region:         cfg.Region,
+		RequireSSL:     cfg.RequireSSL,
+		Store:          s.db,
+		OpenEngine:     s.engineOpener(cfg.ClusterID),
+		Clock:          cfg.Clock,
+		Logger:         cfg.Logger,
+	}
+	if !cfg.DisableTLS {
+		if spec.TLS, err = tlsConfig(cfg.TLSCert, cfg.TLSKey); err != nil {
+			return nil, err
+		}
+	}
+	if s.cluster, err = cluster.New(ctx, spec); err != nil {
+		return nil, err
+	}
+	undo = append(undo, func() { s.cluster.Shutdown(context.Background()) })
+
+	var lc net.ListenConfig
+	if s.pgLn, err = lc.Listen(ctx, "tcp", cfg.PGAddr); err != nil {
+		return nil, fmt.Errorf("listen for PostgreSQL on %s: %w", cfg.PGAddr, err)
+	}
+	undo = append(undo, func() { s.pgLn.Close() })
+	if s.httpLn, err = lc.Listen(ctx, "tcp", cfg.HTTPAddr); err != nil {
+		return nil, fmt.Errorf("listen for HTTP on %s: %w", cfg.HTTPAddr, err)
+	}
+	undo = append(undo, func() { s.httpLn.Close() })
+
+	s.http = &http.Server{Handler: s.frontDoor(), ReadHeaderTimeout: 30 * time.Second,
+		ErrorLog: slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelDebug)}
+	s.wg.Add(2)
+	go func() {
+		defer s.wg.Done()
+		if err := s.cluster.Serve(s.pgLn); err != nil && !errors.Is(err, pgwire.ErrServerClosed) {
+			s.log.Error("PostgreSQL endpoint stopped", "err", err)
+		}
+	}()
+	go func() {
+		defer s.wg.Done()
+		if err := s.http.Serve(s.httpLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("HTTP endpoint stopped", "err", err)
+		}
+	}()
+	return s, nil
+}
+
+// engineOpener opens a DuckDB engine per cluster database: in memory, or a file under the
+// data dir.
+func (s *Server) engineOpener(clusterID string) cluster.EngineOpener {
+	return func(ctx context.Context, database string) (sql.Engine, error) {
+		path := ""
+		if s.cfg.DataDir != "" {
+			dir := filepath.Join(s.cfg.DataDir, "clusters", clusterID)
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("make cluster dir: %w", err)
+			}
+			path = filepath.Join(dir, database+".duckdb")
+		}
+		return duckdb.Open(ctx, duckdb.Config{Path: path, MemoryLimit: s.cfg.EngineMemoryLimit,
+			Threads: s.cfg.EngineThreads, Logger: s.log.With("cluster", clusterID, "subsystem", "engine")})
+	}
+}
+
+// Endpoints reports where the emulator listens.
+func (s *Server) Endpoints() Endpoints {
+	return Endpoints{PG: s.pgLn.Addr().String(), HTTP: "http://" + s.httpLn.Addr().String()}
+}
+
+// Cluster returns the default cluster.
+func (s *Server) Cluster() *cluster.Cluster { return s.cluster }
+
+// Config returns the configuration in effect, defaults filled in.
+func (s *Server) Config() Config { return s.cfg }
+
+// Close stops the emulator: sessions end with FATAL 57P01, listeners close and the store is
+// closed cleanly. It is safe to call more than once.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+		defer cancel()
+		var errs []error
+		if err := s.cluster.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("stop cluster %s: %w", s.cfg.ClusterID, err))
+		}
+		if err := s.http.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("stop HTTP endpoint: %w", err))
+		}
+		s.wg.Wait()
+		if err := s.db.Close(); err != nil {
+			errs = append(errs, err)
+		}
+		s.closeErr = errors.Join(errs...)
+	})
+	return s.closeErr
+}

@@ -1,0 +1,127 @@
+package fakeshift
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/xml"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Services the front door tells apart, by the SigV4 credential scope.
+const (
+	serviceS3         = "s3"
+	serviceRedshift   = "redshift"
+	serviceCloudTrail = "cloudtrail"
+	serviceSTS        = "sts"
+)
+
+// frontDoor is the one HTTP handler: the control API under /_fakeshift/, and the AWS APIs
+// routed by the service their signature names.
+func (s *Server) frontDoor() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /_fakeshift/health", s.health)
+	mux.HandleFunc("/_fakeshift/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no control endpoint " + r.Method + " " + r.URL.Path})
+	})
+	mux.HandleFunc("/", s.awsAPI)
+	return mux
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{
+		"status":     "ok",
+		"account_id": s.cfg.AccountID,
+		"region":     s.cfg.Region,
+		"clusters":   []string{s.cfg.ClusterID},
+		"postgres":   s.pgLn.Addr().String(),
+		"uptime_s":   time.Since(s.started).Seconds(),
+	})
+}
+
+// sigV4Service returns the service named in a request's SigV4 credential scope
+// (Authorization header or presigned X-Amz-Credential), or "" for an unsigned request.
+func sigV4Service(r *http.Request) string {
+	cred := r.URL.Query().Get("X-Amz-Credential")
+	if auth := r.Header.Get("Authorization"); cred == "" && strings.HasPrefix(auth, "AWS4-HMAC-SHA256 ") {
+		for _, part := range strings.Split(strings.TrimPrefix(auth, "AWS4-HMAC-SHA256 "), ",") {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(part), "Credential="); ok {
+				cred = v
+			}
+		}
+	}
+	// AKID/yyyymmdd/region/service/aws4_request
+	if f := strings.Split(cred, "/"); len(f) == 5 {
+		return f[3]
+	}
+	return ""
+}
+
+// awsAPI routes an AWS API request. The services arrive with later work; until then each
+// answers, in its own error format, that fakeshift does not support the call.
+func (s *Server) awsAPI(w http.ResponseWriter, r *http.Request) {
+	svc := sigV4Service(r)
+	if svc == "" && r.Header.Get("X-Amz-Target") != "" {
+		svc = serviceCloudTrail
+	}
+	reqID := newRequestID()
+	switch svc {
+	case serviceRedshift, serviceSTS:
+		action := r.FormValue("Action")
+		writeQueryAPIError(w, reqID, http.StatusBadRequest, "InvalidAction",
+			"The action "+action+" is not supported by fakeshift yet")
+	case serviceCloudTrail:
+		w.Header().Set("x-amzn-RequestId", reqID)
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		writeJSONStatus(w, http.StatusBadRequest, map[string]string{
+			"__type":  "UnknownOperationException",
+			"message": r.Header.Get("X-Amz-Target") + " is not supported by fakeshift yet",
+		})
+	default:
+		w.Header().Set("x-amz-request-id", reqID)
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(http.StatusNotImplemented)
+		xml.NewEncoder(w).Encode(struct {
+			XMLName   xml.Name `xml:"Error"`
+			Code      string
+			Message   string
+			RequestID string `xml:"RequestId"`
+		}{Code: "NotImplemented", Message: "S3 is not supported by fakeshift yet", RequestID: reqID})
+	}
+}
+
+// writeQueryAPIError writes the Query API (Redshift, STS) error envelope.
+func writeQueryAPIError(w http.ResponseWriter, reqID string, status int, code, msg string) {
+	w.Header().Set("x-amzn-RequestId", reqID)
+	w.Header().Set("Content-Type", "text/xml")
+	w.WriteHeader(status)
+	type errBody struct {
+		Type    string
+		Code    string
+		Message string
+	}
+	xml.NewEncoder(w).Encode(struct {
+		XMLName   xml.Name `xml:"ErrorResponse"`
+		Error     errBody
+		RequestID string `xml:"RequestId"`
+	}{Error: errBody{Type: "Sender", Code: code, Message: msg}, RequestID: reqID})
+}
+
+func newRequestID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	h := hex.EncodeToString(b)
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	writeJSONStatus(w, status, v)
+}
+
+func writeJSONStatus(w http.ResponseWriter, status int, v any) {
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
