@@ -151,6 +151,41 @@ func checkSessionTimeout(n int) error {
 	return nil
 }
 
+// userOptions are the options CREATE USER and ALTER USER share; nil and "" mean not given.
+type userOptions struct {
+	syslogAccess   string
+	validUntil     *string
+	connLimit      *int
+	sessionTimeout *int
+	externalID     *string
+}
+
+func applyOptions(u *User, o userOptions) error {
+	if o.syslogAccess != "" {
+		u.SyslogAccess = o.syslogAccess
+	}
+	if o.validUntil != nil {
+		t, err := parseValidUntil(*o.validUntil)
+		if err != nil {
+			return err
+		}
+		u.ValidUntil = t
+	}
+	if o.connLimit != nil {
+		u.ConnLimit = *o.connLimit
+	}
+	if o.sessionTimeout != nil {
+		if err := checkSessionTimeout(*o.sessionTimeout); err != nil {
+			return err
+		}
+		u.SessionTimeout = *o.sessionTimeout
+	}
+	if o.externalID != nil {
+		u.ExternalID = *o.externalID
+	}
+	return nil
+}
+
 func (s *session) createUser(cat *catalog, p *sql.CreateUser) ([]change, error) {
 	if err := s.requireSuper("create users"); err != nil {
 		return nil, err
@@ -172,25 +207,8 @@ func (s *session) createUser(cat *catalog, p *sql.CreateUser) ([]change, error) 
 	if u.Password, err = storePassword(p.Password, p.Name); err != nil {
 		return nil, err
 	}
-	if p.SyslogAccess != "" {
-		u.SyslogAccess = p.SyslogAccess
-	}
-	if p.ValidUntil != nil {
-		if u.ValidUntil, err = parseValidUntil(*p.ValidUntil); err != nil {
-			return nil, err
-		}
-	}
-	if p.ConnLimit != nil {
-		u.ConnLimit = *p.ConnLimit
-	}
-	if p.SessionTimeout != nil {
-		if err := checkSessionTimeout(*p.SessionTimeout); err != nil {
-			return nil, err
-		}
-		u.SessionTimeout = *p.SessionTimeout
-	}
-	if p.ExternalID != nil {
-		u.ExternalID = *p.ExternalID
+	if err := applyOptions(u, userOptions{p.SyslogAccess, p.ValidUntil, p.ConnLimit, p.SessionTimeout, p.ExternalID}); err != nil {
+		return nil, err
 	}
 	var groups []*Group
 	for _, g := range p.InGroups {
@@ -255,28 +273,11 @@ func (s *session) alterUser(cat *catalog, p *sql.AlterUser) ([]change, error) {
 			return nil, err
 		}
 	}
-	if p.SyslogAccess != "" {
-		u.SyslogAccess = p.SyslogAccess
-	}
-	if p.ValidUntil != nil {
-		if u.ValidUntil, err = parseValidUntil(*p.ValidUntil); err != nil {
-			return nil, err
-		}
-	}
-	if p.ConnLimit != nil {
-		u.ConnLimit = *p.ConnLimit
-	}
-	if p.SessionTimeout != nil {
-		if err := checkSessionTimeout(*p.SessionTimeout); err != nil {
-			return nil, err
-		}
-		u.SessionTimeout = *p.SessionTimeout
+	if err := applyOptions(&u, userOptions{p.SyslogAccess, p.ValidUntil, p.ConnLimit, p.SessionTimeout, p.ExternalID}); err != nil {
+		return nil, err
 	}
 	if p.ResetSessionTimeout {
 		u.SessionTimeout = 0
-	}
-	if p.ExternalID != nil {
-		u.ExternalID = *p.ExternalID
 	}
 	if p.Set != nil {
 		param, ok := sessionParams[p.Set.Name]

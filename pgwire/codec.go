@@ -11,24 +11,6 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
-// Type OIDs the codec treats itself; every other type goes through pgtype.
-const (
-	oidBool        = 16
-	oidBytea       = 17
-	oidInt8        = 20
-	oidInt2        = 21
-	oidInt4        = 23
-	oidText        = 25
-	oidFloat4      = 700
-	oidFloat8      = 701
-	oidUnknown     = 705
-	oidVarchar     = 1043
-	oidDate        = 1082
-	oidTime        = 1083
-	oidTimestamp   = 1114
-	oidTimestamptz = 1184
-)
-
 // codec encodes result values and decodes parameters. One per connection: pgtype.Map is not
 // safe for concurrent use.
 type codec struct {
@@ -71,7 +53,7 @@ func (c *codec) appendText(buf []byte, oid uint32, v any) ([]byte, bool, error) 
 	case string:
 		return append(buf, x...), false, nil
 	case []byte:
-		if oid == oidBytea {
+		if oid == pgtype.ByteaOID {
 			buf = append(buf, `\x`...)
 			return hex.AppendEncode(buf, x), false, nil
 		}
@@ -129,11 +111,11 @@ func appendFloat(buf []byte, f float64, bits int) []byte {
 
 func appendTime(buf []byte, oid uint32, t time.Time) []byte {
 	switch oid {
-	case oidDate:
+	case pgtype.DateOID:
 		return t.AppendFormat(buf, "2006-01-02")
-	case oidTime:
+	case pgtype.TimeOID:
 		return t.AppendFormat(buf, "15:04:05.999999")
-	case oidTimestamptz:
+	case pgtype.TimestamptzOID:
 		buf = t.AppendFormat(buf, "2006-01-02 15:04:05.999999")
 		_, off := t.Zone()
 		sign := byte('+')
@@ -163,19 +145,19 @@ func (c *codec) decodeParam(oid uint32, format int16, src []byte) (any, error) {
 	}
 	if format == pgtype.TextFormatCode {
 		switch oid {
-		case oidInt2, oidInt4, oidInt8:
+		case pgtype.Int2OID, pgtype.Int4OID, pgtype.Int8OID:
 			n, err := strconv.ParseInt(string(src), 10, 64)
 			if err != nil {
 				return nil, &Error{Code: "22P02", Message: fmt.Sprintf("invalid input syntax for integer: %q", src)}
 			}
 			return n, nil
-		case oidFloat4, oidFloat8:
+		case pgtype.Float4OID, pgtype.Float8OID:
 			f, err := strconv.ParseFloat(string(src), 64)
 			if err != nil {
 				return nil, &Error{Code: "22P02", Message: fmt.Sprintf("invalid input syntax for type double precision: %q", src)}
 			}
 			return f, nil
-		case oidBool:
+		case pgtype.BoolOID:
 			switch string(src) {
 			case "t", "true", "TRUE", "y", "yes", "on", "1":
 				return true, nil
@@ -188,7 +170,7 @@ func (c *codec) decodeParam(oid uint32, format int16, src []byte) (any, error) {
 		return string(src), nil
 	}
 	switch oid {
-	case 0, oidText, oidVarchar, oidUnknown:
+	case 0, pgtype.TextOID, pgtype.VarcharOID, pgtype.UnknownOID:
 		return string(src), nil
 	}
 	var v any

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // testEngine is a tiny engine for the protocol tests: one user "alice" with password "pw"
@@ -84,15 +86,15 @@ func (s *testSession) Prepare(ctx context.Context, q string, oids []uint32) (Sta
 	st := &testStmt{s: s, q: q}
 	switch {
 	case q == "select $1::int":
-		st.oids = []uint32{oidInt4}
-		st.cols = []Column{{Name: "int4", TypeOID: oidInt4, TypeSize: 4, TypeMod: -1}}
+		st.oids = []uint32{pgtype.Int4OID}
+		st.cols = []Column{{Name: "int4", TypeOID: pgtype.Int4OID, TypeSize: 4, TypeMod: -1}}
 	case strings.HasPrefix(q, "select "):
 		if _, err := strconv.Atoi(strings.TrimPrefix(q, "select ")); err != nil {
 			return nil, &Error{Code: "42601", Message: "syntax error", Position: 8}
 		}
-		st.cols = []Column{{Name: "?column?", TypeOID: oidInt4, TypeSize: 4, TypeMod: -1}}
+		st.cols = []Column{{Name: "?column?", TypeOID: pgtype.Int4OID, TypeSize: 4, TypeMod: -1}}
 	case q == "rows":
-		st.cols = []Column{{Name: "n", TypeOID: oidInt8, TypeSize: 8, TypeMod: -1}, {Name: "t", TypeOID: oidText, TypeSize: -1, TypeMod: -1}}
+		st.cols = []Column{{Name: "n", TypeOID: pgtype.Int8OID, TypeSize: 8, TypeMod: -1}, {Name: "t", TypeOID: pgtype.TextOID, TypeSize: -1, TypeMod: -1}}
 	case q == "sleep", q == "fail", q == "begin", q == "commit", q == "internal":
 	default:
 		return nil, &Error{Code: "42601", Message: `syntax error at or near "` + q + `"`}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 
+	"github.com/jackc/pgx/v5/pgtype"
+
 	"github.com/duckdb/duckdb-go/v2/mapping"
 
 	"github.com/fakeshift/fakeshift/sql"
@@ -50,7 +52,7 @@ func (r *Rows) setup() error {
 			lt := mapping.ColumnLogicalType(&r.res, mapping.IdxT(i))
 			actual := newColType(lt)
 			mapping.DestroyLogicalType(&lt)
-			if actual.oid != t.oid && (t.oid == oidText || t.oid == oidVarchar) {
+			if actual.oid != t.oid && (t.oid == pgtype.TextOID || t.oid == pgtype.VarcharOID) {
 				if r.textify == nil {
 					r.textify = make([]bool, n)
 				}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgtype"
+
 	"github.com/duckdb/duckdb-go/v2/mapping"
 
 	"github.com/fakeshift/fakeshift/sql"
@@ -44,7 +46,7 @@ func (s *Stmt) describe() {
 		s.ptypes[i] = t
 		if t == mapping.TypeInvalid {
 			untyped = true
-			s.params[i] = oidText
+			s.params[i] = pgtype.TextOID
 			continue
 		}
 		s.params[i] = paramOID(t)
@@ -132,7 +134,7 @@ func (s *Stmt) describeUntyped() ([]string, []*colType) {
 		mapping.DestroyPrepare(&ps)
 	}
 	// Nothing better: one text column, and the shape is checked again when it runs.
-	return []string{"?column?"}, []*colType{{id: mapping.TypeVarchar, kind: kVarchar, oid: oidText, size: -1, mod: -1}}
+	return []string{"?column?"}, []*colType{{id: mapping.TypeVarchar, kind: kVarchar, oid: pgtype.TextOID, size: -1, mod: -1}}
 }
 
 // Query binds args, runs the statement and returns its rows. A statement that returns rows

@@ -7,30 +7,9 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/duckdb/duckdb-go/v2/mapping"
-)
+	"github.com/jackc/pgx/v5/pgtype"
 
-// PostgreSQL type OIDs that DuckDB's types are reported as.
-const (
-	oidBool        = 16
-	oidBytea       = 17
-	oidInt8        = 20
-	oidInt2        = 21
-	oidInt4        = 23
-	oidText        = 25
-	oidJSON        = 114
-	oidFloat4      = 700
-	oidFloat8      = 701
-	oidVarchar     = 1043
-	oidDate        = 1082
-	oidTime        = 1083
-	oidTimestamp   = 1114
-	oidTimestamptz = 1184
-	oidInterval    = 1186
-	oidTimetz      = 1266
-	oidVarbit      = 1562
-	oidNumeric     = 1700
-	oidUUID        = 2950
+	"github.com/duckdb/duckdb-go/v2/mapping"
 )
 
 // kind is how a vector's values are read.
@@ -110,72 +89,72 @@ func (t *colType) supported() bool {
 // newColType describes a DuckDB logical type. It does not take ownership of lt.
 func newColType(lt mapping.LogicalType) *colType {
 	id := mapping.GetTypeId(lt)
-	t := &colType{id: id, oid: oidText, size: -1, mod: -1}
+	t := &colType{id: id, oid: pgtype.TextOID, size: -1, mod: -1}
 	switch id {
 	case mapping.TypeBoolean:
-		t.kind, t.oid, t.size = kBool, oidBool, 1
+		t.kind, t.oid, t.size = kBool, pgtype.BoolOID, 1
 	case mapping.TypeTinyInt:
-		t.kind, t.oid, t.size = kInt8, oidInt2, 2
+		t.kind, t.oid, t.size = kInt8, pgtype.Int2OID, 2
 	case mapping.TypeSmallInt:
-		t.kind, t.oid, t.size = kInt16, oidInt2, 2
+		t.kind, t.oid, t.size = kInt16, pgtype.Int2OID, 2
 	case mapping.TypeUTinyInt:
-		t.kind, t.oid, t.size = kUint8, oidInt2, 2
+		t.kind, t.oid, t.size = kUint8, pgtype.Int2OID, 2
 	case mapping.TypeInteger:
-		t.kind, t.oid, t.size = kInt32, oidInt4, 4
+		t.kind, t.oid, t.size = kInt32, pgtype.Int4OID, 4
 	case mapping.TypeUSmallInt:
-		t.kind, t.oid, t.size = kUint16, oidInt4, 4
+		t.kind, t.oid, t.size = kUint16, pgtype.Int4OID, 4
 	case mapping.TypeBigInt:
-		t.kind, t.oid, t.size = kInt64, oidInt8, 8
+		t.kind, t.oid, t.size = kInt64, pgtype.Int8OID, 8
 	case mapping.TypeUInteger:
-		t.kind, t.oid, t.size = kUint32, oidInt8, 8
+		t.kind, t.oid, t.size = kUint32, pgtype.Int8OID, 8
 	case mapping.TypeUBigInt:
-		t.kind, t.oid = kUint64, oidNumeric
+		t.kind, t.oid = kUint64, pgtype.NumericOID
 	case mapping.TypeHugeInt:
-		t.kind, t.oid = kHuge, oidNumeric
+		t.kind, t.oid = kHuge, pgtype.NumericOID
 	case mapping.TypeUHugeInt:
-		t.kind, t.oid = kUHuge, oidNumeric
+		t.kind, t.oid = kUHuge, pgtype.NumericOID
 	case mapping.TypeFloat:
-		t.kind, t.oid, t.size = kFloat, oidFloat4, 4
+		t.kind, t.oid, t.size = kFloat, pgtype.Float4OID, 4
 	case mapping.TypeDouble:
-		t.kind, t.oid, t.size = kDouble, oidFloat8, 8
+		t.kind, t.oid, t.size = kDouble, pgtype.Float8OID, 8
 	case mapping.TypeDecimal:
 		w, s := mapping.DecimalWidth(lt), mapping.DecimalScale(lt)
-		t.kind, t.oid = kDecimal, oidNumeric
+		t.kind, t.oid = kDecimal, pgtype.NumericOID
 		t.scale, t.store = s, mapping.DecimalInternalType(lt)
 		t.mod = (int32(w)<<16 | int32(s)) + 4
 	case mapping.TypeVarchar:
-		t.kind, t.oid = kVarchar, oidVarchar
+		t.kind, t.oid = kVarchar, pgtype.VarcharOID
 		if mapping.LogicalTypeGetAlias(lt) == "JSON" {
-			t.oid = oidJSON
+			t.oid = pgtype.JSONOID
 		}
 	case mapping.TypeBlob:
-		t.kind, t.oid = kBlob, oidBytea
+		t.kind, t.oid = kBlob, pgtype.ByteaOID
 	case mapping.TypeBit:
-		t.kind, t.oid = kBit, oidVarbit
+		t.kind, t.oid = kBit, pgtype.VarbitOID
 	case mapping.TypeDate:
-		t.kind, t.oid, t.size = kDate, oidDate, 4
+		t.kind, t.oid, t.size = kDate, pgtype.DateOID, 4
 	case mapping.TypeTime:
-		t.kind, t.oid, t.size = kTime, oidTime, 8
+		t.kind, t.oid, t.size = kTime, pgtype.TimeOID, 8
 	case mapping.TypeTimeNS:
-		t.kind, t.oid, t.size = kTimeNS, oidTime, 8
+		t.kind, t.oid, t.size = kTimeNS, pgtype.TimeOID, 8
 	case mapping.TypeTimeTZ:
-		t.kind, t.oid, t.size = kTimeTZ, oidTimetz, 12
+		t.kind, t.oid, t.size = kTimeTZ, pgtype.TimetzOID, 12
 	case mapping.TypeTimestamp:
-		t.kind, t.oid, t.size = kTimestamp, oidTimestamp, 8
+		t.kind, t.oid, t.size = kTimestamp, pgtype.TimestampOID, 8
 	case mapping.TypeTimestampS:
-		t.kind, t.oid, t.size = kTimestampS, oidTimestamp, 8
+		t.kind, t.oid, t.size = kTimestampS, pgtype.TimestampOID, 8
 	case mapping.TypeTimestampMS:
-		t.kind, t.oid, t.size = kTimestampMS, oidTimestamp, 8
+		t.kind, t.oid, t.size = kTimestampMS, pgtype.TimestampOID, 8
 	case mapping.TypeTimestampNS:
-		t.kind, t.oid, t.size = kTimestampNS, oidTimestamp, 8
+		t.kind, t.oid, t.size = kTimestampNS, pgtype.TimestampOID, 8
 	case mapping.TypeTimestampTZ:
-		t.kind, t.oid, t.size = kTimestampTZ, oidTimestamptz, 8
+		t.kind, t.oid, t.size = kTimestampTZ, pgtype.TimestamptzOID, 8
 	case mapping.TypeInterval:
-		t.kind, t.oid, t.size = kInterval, oidInterval, 16
+		t.kind, t.oid, t.size = kInterval, pgtype.IntervalOID, 16
 	case mapping.TypeUUID:
-		t.kind, t.oid, t.size = kUUID, oidUUID, 16
+		t.kind, t.oid, t.size = kUUID, pgtype.UUIDOID, 16
 	case mapping.TypeEnum:
-		t.kind, t.oid = kEnum, oidVarchar
+		t.kind, t.oid = kEnum, pgtype.VarcharOID
 		t.store = mapping.EnumInternalType(lt)
 		n := mapping.EnumDictionarySize(lt)
 		t.enum = make([]string, n)
@@ -196,7 +175,7 @@ func newColType(lt mapping.LogicalType) *colType {
 	case mapping.TypeMap:
 		t.kind = kMap
 		k, v := mapping.MapTypeKeyType(lt), mapping.MapTypeValueType(lt)
-		entry := &colType{id: mapping.TypeStruct, kind: kStruct, oid: oidText, size: -1, mod: -1,
+		entry := &colType{id: mapping.TypeStruct, kind: kStruct, oid: pgtype.TextOID, size: -1, mod: -1,
 			names: []string{"key", "value"}, kids: []*colType{newColType(k), newColType(v)}}
 		mapping.DestroyLogicalType(&k)
 		mapping.DestroyLogicalType(&v)
@@ -231,39 +210,39 @@ func newColType(lt mapping.LogicalType) *colType {
 func paramOID(t mapping.Type) uint32 {
 	switch t {
 	case mapping.TypeBoolean:
-		return oidBool
+		return pgtype.BoolOID
 	case mapping.TypeTinyInt, mapping.TypeSmallInt, mapping.TypeUTinyInt:
-		return oidInt2
+		return pgtype.Int2OID
 	case mapping.TypeInteger, mapping.TypeUSmallInt:
-		return oidInt4
+		return pgtype.Int4OID
 	case mapping.TypeBigInt, mapping.TypeUInteger:
-		return oidInt8
+		return pgtype.Int8OID
 	case mapping.TypeUBigInt, mapping.TypeHugeInt, mapping.TypeUHugeInt, mapping.TypeDecimal:
-		return oidNumeric
+		return pgtype.NumericOID
 	case mapping.TypeFloat:
-		return oidFloat4
+		return pgtype.Float4OID
 	case mapping.TypeDouble:
-		return oidFloat8
+		return pgtype.Float8OID
 	case mapping.TypeVarchar, mapping.TypeEnum:
-		return oidVarchar
+		return pgtype.VarcharOID
 	case mapping.TypeBlob:
-		return oidBytea
+		return pgtype.ByteaOID
 	case mapping.TypeDate:
-		return oidDate
+		return pgtype.DateOID
 	case mapping.TypeTime, mapping.TypeTimeNS:
-		return oidTime
+		return pgtype.TimeOID
 	case mapping.TypeTimeTZ:
-		return oidTimetz
+		return pgtype.TimetzOID
 	case mapping.TypeTimestamp, mapping.TypeTimestampS, mapping.TypeTimestampMS, mapping.TypeTimestampNS:
-		return oidTimestamp
+		return pgtype.TimestampOID
 	case mapping.TypeTimestampTZ:
-		return oidTimestamptz
+		return pgtype.TimestamptzOID
 	case mapping.TypeInterval:
-		return oidInterval
+		return pgtype.IntervalOID
 	case mapping.TypeUUID:
-		return oidUUID
+		return pgtype.UUIDOID
 	}
-	return oidText
+	return pgtype.TextOID
 }
 
 // vec reads one vector of the current chunk. Its pointers are valid until the chunk is
