@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fakeshift/fakeshift"
 	"github.com/fakeshift/fakeshift/fixtures"
 )
 
@@ -232,4 +233,18 @@ func TestPgxStatements(t *testing.T) {
 		require.Equal(t, "57014", pgErr.Code)
 		require.Equal(t, "canceling statement due to statement timeout", pgErr.Message)
 	})
+}
+
+func TestPgxPreferFallsBackToPlain(t *testing.T) {
+	f := fixtures.New(t, fixtures.WithConfig(func(c *fakeshift.Config) { c.DisableTLS = true }))
+	cfg := f.Config()
+	// No sslmode: pgx's default "prefer" sends SSLRequest, gets 'N', and reconnects plain.
+	conn, err := pgx.Connect(context.Background(), f.DSNWith(cfg.MasterUser, cfg.MasterPassword, ""))
+	require.NoError(t, err)
+	defer conn.Close(context.Background())
+	var n int
+	require.NoError(t, conn.QueryRow(context.Background(), "select 1").Scan(&n))
+
+	_, err = pgx.Connect(context.Background(), f.DSNWith(cfg.MasterUser, cfg.MasterPassword, "sslmode=require"))
+	require.Error(t, err, "sslmode=require fails when the server refuses TLS")
 }

@@ -42,6 +42,9 @@ type conn struct {
 	// until the next Sync.
 	skipToSync bool
 
+	// ctx lives as long as the connection; each statement's context derives from it, so
+	// that sessions do not contend on the server-wide context.
+	ctx      context.Context
 	stopping atomic.Bool
 	mu       sync.Mutex // guards running and canceled
 	running  context.CancelFunc
@@ -97,6 +100,9 @@ func (c *conn) serve() {
 	defer c.nc.Close()
 	log := c.srv.log.With("remote", c.nc.RemoteAddr().String())
 
+	ctx, cancel := context.WithCancel(c.srv.ctx)
+	defer cancel()
+	c.ctx = ctx
 	c.nc.SetDeadline(time.Now().Add(c.srv.cfg.StartupTimeout))
 	ok, err := c.startup()
 	if err != nil {
@@ -153,7 +159,7 @@ func (c *conn) startup() (ok bool, err error) {
 				return false, fmt.Errorf("answer SSLRequest: %w", err)
 			}
 			tc := tls.Server(c.nc, c.srv.cfg.TLS)
-			if err := tc.HandshakeContext(c.srv.ctx); err != nil {
+			if err := tc.HandshakeContext(c.ctx); err != nil {
 				return false, fmt.Errorf("TLS handshake: %w", err)
 			}
 			st := tc.ConnectionState()
@@ -198,7 +204,7 @@ func (c *conn) startup() (ok bool, err error) {
 		return false, c.fatal(Fatal("28000", "no PostgreSQL user name specified in startup packet"))
 	}
 
-	ctx := c.srv.ctx
+	ctx := c.ctx
 	hs, err := c.srv.cfg.Engine.Startup(ctx, &c.info)
 	if err != nil {
 		return false, c.fatal(err)

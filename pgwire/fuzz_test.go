@@ -134,3 +134,28 @@ func TestGarbageThenServing(t *testing.T) {
 	_, err = conn.Exec(ctx, "select 1").ReadAll()
 	require.NoError(t, err)
 }
+
+func TestGSSENCRequestAnsweredN(t *testing.T) {
+	_, _, addr := startServer(t)
+	nc, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer nc.Close()
+	gss, _ := (&pgproto3.GSSEncRequest{}).Encode(nil)
+	_, err = nc.Write(gss)
+	require.NoError(t, err)
+	reply := make([]byte, 1)
+	_, err = io.ReadFull(nc, reply)
+	require.NoError(t, err)
+	require.Equal(t, byte('N'), reply[0])
+	// The same connection goes on with a normal startup.
+	_, err = nc.Write(loginBytes())
+	require.NoError(t, err)
+	fe := pgproto3.NewFrontend(nc, nc)
+	for {
+		msg, err := fe.Receive()
+		require.NoError(t, err)
+		if _, ok := msg.(*pgproto3.ReadyForQuery); ok {
+			return
+		}
+	}
+}

@@ -133,7 +133,7 @@ func (c *conn) extended(err error) {
 // run calls fn with a context that a CancelRequest cancels, and turns the resulting error
 // into 57014 when the statement was cancelled.
 func (c *conn) run(fn func(ctx context.Context) error) error {
-	ctx, cancel := context.WithCancel(c.srv.ctx)
+	ctx, cancel := context.WithCancel(c.ctx)
 	c.mu.Lock()
 	c.running, c.canceled = cancel, false
 	c.mu.Unlock()
