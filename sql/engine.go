@@ -12,12 +12,15 @@ type Engine interface {
 	Close() error
 }
 
-// Identity is who a session is, as the SQL functions that report it must answer.
+// Identity is who a session is, as the SQL functions that report it must answer and as
+// the system tables filter their rows.
 type Identity struct {
-	User     string // current_user and session_user
-	Database string // current_database()
-	PID      int32  // pg_backend_pid()
-	Version  string // version()
+	User      string // current_user and session_user
+	UserID    int32
+	Superuser bool
+	Database  string // current_database()
+	PID       int32  // pg_backend_pid()
+	Version   string // version()
 }
 
 // Conn is one session's connection to the engine. Its methods are called from one goroutine
