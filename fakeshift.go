@@ -127,7 +127,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 // engineOpener opens a DuckDB engine per cluster database: in memory, or a file under the
 // data dir.
 func (s *Server) engineOpener(clusterID string) cluster.EngineOpener {
-	return func(ctx context.Context, database string) (sql.Engine, error) {
+	return func(ctx context.Context, database string, source sql.RecordSource) (sql.Engine, error) {
 		path := ""
 		if s.cfg.DataDir != "" {
 			dir := filepath.Join(s.cfg.DataDir, "clusters", clusterID)

@@ -1,16 +1,19 @@
 package cluster
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
 	"sync"
 	"sync/atomic"
 
 	"github.com/fakeshift/fakeshift/clock"
+	"github.com/fakeshift/fakeshift/logger"
 	"github.com/fakeshift/fakeshift/pgwire"
 	"github.com/fakeshift/fakeshift/sql"
 	"github.com/fakeshift/fakeshift/store"
@@ -23,12 +26,11 @@ const (
 	PadbVersion   = "1.0.63269"
 	PadbRevision  = "17187a5367"
 	VersionString = "PostgreSQL 8.0.2 on i686-pc-linux-gnu, compiled by GCC gcc (GCC) 3.4.2 20041017 (Red Hat 3.4.2-6.fc3), Redshift " + PadbVersion
-	// firstPID is where session pids start: real Redshift pids seen in logs are around 2^30.
-	firstPID = 1 << 30
 )
 
-// EngineOpener opens the SQL engine of one database of the cluster.
-type EngineOpener func(ctx context.Context, database string) (sql.Engine, error)
+// EngineOpener opens the SQL engine of one database of the cluster; source serves the
+// system tables.
+type EngineOpener func(ctx context.Context, database string, source sql.RecordSource) (sql.Engine, error)
 
 // Spec describes a cluster. ID, Database, MasterUser, MasterPassword, Store and OpenEngine
 // are required.
@@ -59,6 +61,7 @@ type Cluster struct {
 	space  *store.Space
 	engine sql.Engine
 	srv    *pgwire.Server
+	audit  *logger.Logger
 
 	catMu sync.Mutex // serialises catalog commits
 	cat   atomic.Pointer[catalog]
@@ -67,7 +70,6 @@ type Cluster struct {
 	sessions map[int32]*session
 	perUser  map[int32]int
 
-	nextPID    atomic.Int32
 	requireSSL atomic.Bool
 	closeOnce  sync.Once
 	closeErr   error
@@ -105,9 +107,18 @@ func New(ctx context.Context, spec Spec) (_ *Cluster, err error) {
 		sessions: map[int32]*session{},
 		perUser:  map[int32]int{},
 	}
-	c.nextPID.Store(firstPID)
 	c.requireSSL.Store(spec.RequireSSL)
 
+	c.audit, err = logger.Open(logger.Options{Store: spec.Store, ClusterID: spec.ID, Version: PadbVersion,
+		Clock: spec.Clock, Logger: spec.Logger})
+	if err != nil {
+		return nil, fmt.Errorf("cluster %s: %w", spec.ID, err)
+	}
+	defer func() {
+		if err != nil {
+			c.audit.Close()
+		}
+	}()
 	cat, err := loadCatalog(c.space)
 	if err != nil {
 		return nil, fmt.Errorf("cluster %s: %w", spec.ID, err)
@@ -115,7 +126,7 @@ func New(ctx context.Context, spec Spec) (_ *Cluster, err error) {
 	if err := c.bootstrap(cat); err != nil {
 		return nil, fmt.Errorf("cluster %s: %w", spec.ID, err)
 	}
-	c.engine, err = spec.OpenEngine(ctx, spec.Database)
+	c.engine, err = spec.OpenEngine(ctx, spec.Database, c)
 	if err != nil {
 		return nil, fmt.Errorf("cluster %s: open SQL engine for %s: %w", spec.ID, spec.Database, err)
 	}
@@ -149,6 +160,14 @@ func (c *Cluster) bootstrap(cat *catalog) error {
 		if err := persist(c.space, changes); err != nil {
 			return fmt.Errorf("make the first users: %w", err)
 		}
+		for _, ch := range changes {
+			if ch.user.ID == masterUserID {
+				// Redshift's user log starts with the master user's creation.
+				if err := c.recordUserChanges(0, []pendingUserRecord{{user: ch.user, action: logger.ActionCreate}}); err != nil {
+					return err
+				}
+			}
+		}
 		cat = cat.clone()
 		for _, ch := range changes {
 			cat.apply(ch)
@@ -181,6 +200,9 @@ func (c *Cluster) Shutdown(ctx context.Context) error {
 		if cerr := c.engine.Close(); cerr != nil {
 			err = errors.Join(err, fmt.Errorf("close SQL engine: %w", cerr))
 		}
+		if cerr := c.audit.Close(); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("close audit log: %w", cerr))
+		}
 		c.closeErr = err
 	})
 	return c.closeErr
@@ -211,5 +233,6 @@ func (c *Cluster) Users() []User {
 	for _, u := range cat.users {
 		out = append(out, *u)
 	}
+	slices.SortFunc(out, func(a, b User) int { return cmp.Compare(a.ID, b.ID) })
 	return out
 }

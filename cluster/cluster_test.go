@@ -23,7 +23,7 @@ func serve(t *testing.T, db *store.DB) (*cluster.Cluster, string) {
 	c, err := cluster.New(context.Background(), cluster.Spec{
 		ID: "test", Database: "dev", MasterUser: "awsuser", MasterPassword: "Master123",
 		Store: db,
-		OpenEngine: func(ctx context.Context, database string) (sql.Engine, error) {
+		OpenEngine: func(ctx context.Context, database string, source sql.RecordSource) (sql.Engine, error) {
 			return duckdb.Open(ctx, duckdb.Config{})
 		},
 	})

@@ -11,6 +11,9 @@ import (
 	"net"
 	"net/netip"
 
+	"github.com/google/uuid"
+
+	"github.com/fakeshift/fakeshift/logger"
 	"github.com/fakeshift/fakeshift/pgwire"
 )
 
@@ -27,11 +30,17 @@ func (c *Cluster) Startup(ctx context.Context, info *pgwire.ConnInfo) (pgwire.Ha
 	if db == "" {
 		db = user // PostgreSQL's default
 	}
+	pid, err := c.audit.NextPID()
+	if err != nil {
+		return nil, err
+	}
+	h := &handshake{c: c, info: info, userName: user, database: db, user: c.cat.Load().userByName(user),
+		pid: pid, sessionID: uuid.NewString()}
 	if c.requireSSL.Load() && info.TLSVersion == "" {
+		h.recordFailure()
 		return nil, &pgwire.Error{Severity: "FATAL", Code: "28000",
 			Message: fmt.Sprintf(`no pg_hba.conf entry for host "%s", user "%s", database "%s", SSL off`, RemoteHost(info.RemoteAddr), user, db)}
 	}
-	h := &handshake{c: c, info: info, userName: user, database: db, user: c.cat.Load().userByName(user)}
 	if h.user != nil && h.user.Password.Kind == passwordSHA256 {
 		salt, err := hex.DecodeString(h.user.Password.Salt)
 		if err != nil {
@@ -76,6 +85,14 @@ type handshake struct {
 	database  string
 	user      *User // nil: unknown user
 	challenge pgwire.Challenge
+	pid       int32  // the backend's pid, from before authentication as in PostgreSQL
+	sessionID string // the connection log's session id
+}
+
+// recordFailure writes the "authentication failure" connection record.
+func (h *handshake) recordFailure() {
+	h.c.recordConnection(connectionRecord(logger.EventAuthFailure, h.c.clock.Now(), h.info, h.pid, h.database,
+		h.userName, authMethodPassword, h.sessionID))
 }
 
 func (h *handshake) Challenge() pgwire.Challenge { return h.challenge }
@@ -89,17 +106,15 @@ func (h *handshake) authFailed() error {
 // database and the connection limit, in PostgreSQL's order.
 func (h *handshake) Complete(ctx context.Context, r pgwire.Response) (pgwire.Session, error) {
 	u := h.user
-	if u == nil || !h.passwordMatches(r) {
-		return nil, h.authFailed()
-	}
 	now := h.c.clock.Now()
-	if u.ValidUntil != nil && !now.Before(*u.ValidUntil) {
+	if u == nil || !h.passwordMatches(r) || u.ValidUntil != nil && !now.Before(*u.ValidUntil) {
+		h.recordFailure()
 		return nil, h.authFailed()
 	}
 	if h.database != h.c.spec.Database {
 		return nil, pgwire.Fatal("3D000", fmt.Sprintf(`database "%s" does not exist`, h.database))
 	}
-	return h.c.openSession(ctx, h.info, u, h.database, "password")
+	return h.c.openSession(ctx, h, u, authMethodPassword)
 }
 
 func (h *handshake) passwordMatches(r pgwire.Response) bool {

@@ -7,8 +7,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/google/uuid"
-
+	"github.com/fakeshift/fakeshift/logger"
 	"github.com/fakeshift/fakeshift/pgwire"
 	"github.com/fakeshift/fakeshift/sql"
 )
@@ -40,32 +39,50 @@ type session struct {
 	tx        txState
 	txCat     *catalog // the catalog as this transaction sees it, once it changed it
 	txChanges []change
+	txUsers   []pendingUserRecord // user log records of txChanges, written at COMMIT
+
+	xid    int64 // the open transaction's id; 0 outside a transaction
+	curXID int64 // the transaction id of the statement running now
 
 	settings *settings
 }
 
-func (c *Cluster) openSession(ctx context.Context, info *pgwire.ConnInfo, u *User, database, authMethod string) (*session, error) {
-	c.sessMu.Lock()
-	defer c.sessMu.Unlock()
-	if u.ConnLimit >= 0 && c.perUser[u.ID] >= u.ConnLimit {
-		return nil, pgwire.Fatal("53300", fmt.Sprintf(`too many connections for user "%s"`, u.Name))
-	}
+func (c *Cluster) openSession(ctx context.Context, h *handshake, u *User, authMethod string) (*session, error) {
+	info := h.info
 	s := &session{
 		c:          c,
 		info:       info,
 		userID:     u.ID,
 		userName:   u.Name,
 		superuser:  u.Super,
-		database:   database,
-		pid:        c.nextPID.Add(1),
-		id:         uuid.NewString(),
+		database:   h.database,
+		pid:        h.pid,
+		id:         h.sessionID,
 		authMethod: authMethod,
 		start:      info.Start,
 	}
 	s.settings = newSettings(info.Params, u)
+	c.sessMu.Lock()
+	if u.ConnLimit >= 0 && c.perUser[u.ID] >= u.ConnLimit {
+		c.sessMu.Unlock()
+		return nil, pgwire.Fatal("53300", fmt.Sprintf(`too many connections for user "%s"`, u.Name))
+	}
 	c.sessions[s.pid] = s
 	c.perUser[u.ID]++
+	c.sessMu.Unlock()
+
+	now := c.clock.Now()
+	for _, event := range []string{logger.EventAuthenticated, logger.EventInitiating} {
+		c.recordConnection(s.connectionRecord(event, now))
+	}
 	return s, nil
+}
+
+// connectionRecord is a connection record of this session.
+func (s *session) connectionRecord(event string, at time.Time) logger.Connection {
+	rec := connectionRecord(event, at, s.info, s.pid, s.database, s.userName, s.authMethod, s.id)
+	rec.ApplicationName = s.settings.get("application_name")
+	return rec
 }
 
 // Parameters implements pgwire.Session: Redshift's startup ParameterStatus set, in its order.
@@ -134,6 +151,9 @@ func (s *session) Close(end pgwire.End) {
 	delete(s.c.sessions, s.pid)
 	s.c.perUser[s.userID]--
 	s.c.sessMu.Unlock()
+	rec := s.connectionRecord(logger.EventDisconnecting, end.At)
+	rec.Duration = end.At.Sub(s.start).Microseconds()
+	s.c.recordConnection(rec)
 	s.c.log.Debug("session ended", "pid", s.pid, "user", s.userName, "reason", end.Reason.String(),
 		"duration", end.At.Sub(s.start))
 }
@@ -146,40 +166,63 @@ func (s *session) Prepare(ctx context.Context, query string, paramOIDs []uint32)
 	parsed, err := sql.Parse(query)
 	if err != nil {
 		s.failTx()
-		return nil, err
+		return nil, s.recordFailed(query, err)
 	}
+	var run func(ctx context.Context) (pgwire.Result, error)
 	switch p := parsed.(type) {
 	case *sql.Passthrough:
 		if s.tx == txFailed {
-			return nil, errInFailedTx
+			return nil, s.recordFailed(query, errInFailedTx)
 		}
 		return s.prepareEngine(ctx, query, paramOIDs)
 	case *sql.Commit, *sql.Rollback:
 		st := s.local(nil, func(ctx context.Context) (pgwire.Result, error) { return s.endTx(ctx, p) })
 		st.endsTx = true
+		st.text = query
 		return st, nil
 	case *sql.Begin:
-		return s.local(nil, func(ctx context.Context) (pgwire.Result, error) { return s.begin(ctx) }), nil
+		st := s.local(nil, func(ctx context.Context) (pgwire.Result, error) { return s.begin(ctx) })
+		st.startsTx = true
+		st.text = query
+		return st, nil
 	case *sql.Show:
-		return s.prepareShow(p)
+		st, err := s.prepareShow(p)
+		if err != nil {
+			return nil, s.recordFailed(query, err)
+		}
+		st.text = query
+		return st, nil
 	case *sql.Set:
-		return s.local(nil, func(ctx context.Context) (pgwire.Result, error) { return tagOnly("SET"), s.set(p) }), nil
+		run = func(ctx context.Context) (pgwire.Result, error) { return tagOnly("SET"), s.set(p) }
 	case *sql.Reset:
-		return s.local(nil, func(ctx context.Context) (pgwire.Result, error) { return tagOnly("RESET"), s.reset(p) }), nil
+		run = func(ctx context.Context) (pgwire.Result, error) { return tagOnly("RESET"), s.reset(p) }
 	case *sql.Copy:
-		return s.local(nil, func(ctx context.Context) (pgwire.Result, error) {
+		run = func(ctx context.Context) (pgwire.Result, error) {
 			return nil, sql.Errorf(sql.CodeFeatureNotSupported, "COPY is not supported by fakeshift")
-		}), nil
+		}
 	case *sql.Unload:
-		return s.local(nil, func(ctx context.Context) (pgwire.Result, error) {
+		run = func(ctx context.Context) (pgwire.Result, error) {
 			return nil, sql.Errorf(sql.CodeFeatureNotSupported, "UNLOAD is not supported by fakeshift")
-		}), nil
+		}
 	default:
-		return s.local(nil, func(ctx context.Context) (pgwire.Result, error) {
+		run = func(ctx context.Context) (pgwire.Result, error) {
 			tag, err := s.userDDL(ctx, parsed)
 			return tagOnly(tag), err
-		}), nil
+		}
 	}
+	st := s.local(nil, run)
+	st.text = query
+	return st, nil
+}
+
+// recordFailed records a statement that failed before it could run, and returns err.
+func (s *session) recordFailed(query string, err error) error {
+	rec, rerr := s.record(query)
+	if rerr != nil {
+		return errors.Join(err, rerr)
+	}
+	rec.done(0, err)
+	return err
 }
 
 // failTx marks an open transaction failed after an error, as PostgreSQL does.
@@ -195,10 +238,12 @@ func (s *session) local(cols []pgwire.Column, run func(ctx context.Context) (pgw
 }
 
 type localStmt struct {
-	s      *session
-	cols   []pgwire.Column
-	run    func(ctx context.Context) (pgwire.Result, error)
-	endsTx bool // COMMIT and ROLLBACK run in a failed transaction too
+	s        *session
+	text     string
+	cols     []pgwire.Column
+	run      func(ctx context.Context) (pgwire.Result, error)
+	endsTx   bool // COMMIT and ROLLBACK run in a failed transaction too
+	startsTx bool // BEGIN: its transaction id is the new transaction's
 }
 
 func (st *localStmt) ParamOIDs() []uint32      { return nil }
@@ -206,12 +251,26 @@ func (st *localStmt) Columns() []pgwire.Column { return st.cols }
 func (st *localStmt) Close()                   {}
 
 func (st *localStmt) Execute(ctx context.Context, params []any) (pgwire.Result, error) {
-	if st.s.tx == txFailed && !st.endsTx {
+	s := st.s
+	if st.startsTx && s.xid == 0 {
+		xid, err := s.c.audit.NextXID()
+		if err != nil {
+			return nil, err
+		}
+		s.xid = xid
+	}
+	rec, err := s.record(st.text)
+	if err != nil {
+		return nil, err
+	}
+	if s.tx == txFailed && !st.endsTx {
+		rec.done(0, errInFailedTx)
 		return nil, errInFailedTx
 	}
 	res, err := st.run(ctx)
+	rec.done(0, err)
 	if err != nil {
-		st.s.failTx()
+		s.failTx()
 		return nil, err
 	}
 	return res, nil
@@ -287,8 +346,8 @@ func (s *session) endTx(ctx context.Context, stmt sql.Statement) (pgwire.Result,
 	if s.tx == txFailed {
 		commit, tag = false, "ROLLBACK"
 	}
-	changes := s.txChanges
-	s.tx, s.txCat, s.txChanges = txIdle, nil, nil
+	changes, users, xid := s.txChanges, s.txUsers, s.xid
+	s.tx, s.txCat, s.txChanges, s.txUsers, s.xid = txIdle, nil, nil, nil, 0
 	if s.engineTx {
 		s.engineTx = false
 		var err error
@@ -305,6 +364,9 @@ func (s *session) endTx(ctx context.Context, stmt sql.Statement) (pgwire.Result,
 		if err := s.c.commit(changes); err != nil {
 			return nil, err
 		}
+		if err := s.c.recordUserChangesXID(s.pid, xid, users); err != nil {
+			return nil, err
+		}
 	}
 	return tagOnly(tag), nil
 }
@@ -317,7 +379,7 @@ func (s *session) prepareEngine(ctx context.Context, query string, paramOIDs []u
 	st, err := conn.Prepare(ctx, query)
 	if err != nil {
 		s.failTx()
-		return nil, err
+		return nil, s.recordFailed(query, err)
 	}
 	cols := st.Columns()
 	pc := make([]pgwire.Column, len(cols))
@@ -330,12 +392,13 @@ func (s *session) prepareEngine(ctx context.Context, query string, paramOIDs []u
 			oids[i] = o
 		}
 	}
-	return &engineStmt{s: s, st: st, cols: pc, oids: oids}, nil
+	return &engineStmt{s: s, text: query, st: st, cols: pc, oids: oids}, nil
 }
 
 // engineStmt is a statement the SQL engine runs.
 type engineStmt struct {
 	s    *session
+	text string
 	st   sql.Stmt
 	cols []pgwire.Column
 	oids []uint32
@@ -346,7 +409,12 @@ func (e *engineStmt) Columns() []pgwire.Column { return e.cols }
 func (e *engineStmt) Close()                   { e.st.Close() }
 
 func (e *engineStmt) Execute(ctx context.Context, params []any) (pgwire.Result, error) {
+	rec, err := e.s.record(e.text)
+	if err != nil {
+		return nil, err
+	}
 	if e.s.tx == txFailed {
+		rec.done(0, errInFailedTx)
 		return nil, errInFailedTx
 	}
 	ctx, cancel := e.s.statementContext(ctx)
@@ -354,9 +422,11 @@ func (e *engineStmt) Execute(ctx context.Context, params []any) (pgwire.Result, 
 	if err != nil {
 		cancel()
 		e.s.failTx()
-		return nil, timeoutError(ctx, err)
+		err = timeoutError(ctx, err)
+		rec.done(0, err)
+		return nil, err
 	}
-	return &engineResult{s: e.s, rows: rows, ctx: ctx, cancel: cancel}, nil
+	return &engineResult{s: e.s, rec: rec, rows: rows, ctx: ctx, cancel: cancel}, nil
 }
 
 // statementContext applies statement_timeout.
@@ -376,16 +446,23 @@ func timeoutError(ctx context.Context, err error) error {
 
 type engineResult struct {
 	s      *session
+	rec    *statementRecord
 	rows   sql.Rows
 	ctx    context.Context
 	cancel context.CancelFunc
+	n      int64 // rows returned
+	err    error // the error that ended the rows, if any
 }
 
 func (r *engineResult) Next(dest []any) error {
 	err := r.rows.Next(dest)
-	if err != nil && !errors.Is(err, io.EOF) {
+	switch {
+	case err == nil:
+		r.n++
+	case !errors.Is(err, io.EOF):
 		r.s.failTx()
-		return timeoutError(r.ctx, err)
+		err = timeoutError(r.ctx, err)
+		r.err = err
 	}
 	return err
 }
@@ -394,5 +471,10 @@ func (r *engineResult) Tag() string { return r.rows.Tag() }
 
 func (r *engineResult) Close() error {
 	defer r.cancel()
-	return r.rows.Close()
+	err := r.rows.Close()
+	if r.err == nil {
+		r.err = err
+	}
+	r.rec.done(r.n, r.err)
+	return err
 }

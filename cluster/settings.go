@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/fakeshift/fakeshift/logger"
 	"github.com/fakeshift/fakeshift/pgwire"
 	"github.com/fakeshift/fakeshift/sql"
 )
@@ -137,6 +138,9 @@ func (s *session) setValue(name, v string) {
 	if r := sessionParams[name].report; r != "" {
 		s.info.Client.ParameterStatus(r, v)
 	}
+	if name == "application_name" {
+		s.c.recordConnection(s.connectionRecord(logger.EventSetAppName, s.c.clock.Now()))
+	}
 }
 
 func (s *session) reset(p *sql.Reset) error {
@@ -160,7 +164,7 @@ func textColumn(name string) pgwire.Column {
 	return pgwire.Column{Name: name, TypeOID: 25, TypeSize: -1, TypeMod: -1}
 }
 
-func (s *session) prepareShow(p *sql.Show) (pgwire.Statement, error) {
+func (s *session) prepareShow(p *sql.Show) (*localStmt, error) {
 	if p.Name == "all" {
 		cols := []pgwire.Column{textColumn("name"), textColumn("setting")}
 		return s.local(cols, func(ctx context.Context) (pgwire.Result, error) {

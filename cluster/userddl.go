@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fakeshift/fakeshift/logger"
 	"github.com/fakeshift/fakeshift/pgwire"
 	"github.com/fakeshift/fakeshift/sql"
 )
@@ -22,6 +23,7 @@ const (
 // inside one it is seen by this session and committed at COMMIT (and lost at ROLLBACK).
 func (s *session) userDDL(ctx context.Context, stmt sql.Statement) (string, error) {
 	var tag string
+	var users []pendingUserRecord
 	build := func(cat *catalog) ([]change, error) {
 		var err error
 		var changes []change
@@ -47,10 +49,16 @@ func (s *session) userDDL(ctx context.Context, stmt sql.Statement) (string, erro
 		default:
 			return nil, fmt.Errorf("cluster: unexpected statement %T", stmt)
 		}
+		if err == nil {
+			users = userRecords(cat, changes)
+		}
 		return changes, err
 	}
 	if s.tx == txIdle {
-		return tag, s.c.mutate(build)
+		if err := s.c.mutate(build); err != nil {
+			return "", err
+		}
+		return tag, s.c.recordUserChangesXID(s.pid, s.curXID, users)
 	}
 	if s.txCat == nil {
 		s.txCat = s.c.cat.Load().clone()
@@ -63,7 +71,33 @@ func (s *session) userDDL(ctx context.Context, stmt sql.Statement) (string, erro
 		s.txCat.apply(ch)
 	}
 	s.txChanges = append(s.txChanges, changes...)
+	s.txUsers = append(s.txUsers, users...)
 	return tag, nil
+}
+
+// userRecords are the user log records of changes made to cat: create, alter, rename or
+// drop, with the user as it is after the change (as it was, for a drop).
+func userRecords(cat *catalog, changes []change) []pendingUserRecord {
+	var out []pendingUserRecord
+	for _, ch := range changes {
+		switch {
+		case ch.user != nil:
+			old := cat.users[ch.user.ID]
+			switch {
+			case old == nil:
+				out = append(out, pendingUserRecord{user: ch.user, action: logger.ActionCreate})
+			case old.Name != ch.user.Name:
+				out = append(out, pendingUserRecord{user: ch.user, oldName: old.Name, action: logger.ActionRename})
+			default:
+				out = append(out, pendingUserRecord{user: ch.user, action: logger.ActionAlter})
+			}
+		case ch.delUser != 0:
+			if old := cat.users[ch.delUser]; old != nil {
+				out = append(out, pendingUserRecord{user: old, action: logger.ActionDrop})
+			}
+		}
+	}
+	return out
 }
 
 // mutate validates and applies a change against the latest catalog, atomically with respect

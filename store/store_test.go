@@ -92,3 +92,25 @@ func BenchmarkOpenMemory(b *testing.B) {
 		db.Close()
 	}
 }
+
+func TestCounterIncreasesAcrossReopen(t *testing.T) {
+	dir := t.TempDir()
+	db, err := Open(Options{Dir: dir})
+	require.NoError(t, err)
+	c := db.Space("x").Counter("seq/xid", 1000, 10)
+	var last int64
+	for i := range 25 {
+		id, err := c.Next()
+		require.NoError(t, err)
+		require.Equal(t, int64(1000+i), id)
+		last = id
+	}
+	require.NoError(t, db.Close())
+
+	db, err = Open(Options{Dir: dir})
+	require.NoError(t, err)
+	defer db.Close()
+	id, err := db.Space("x").Counter("seq/xid", 1000, 10).Next()
+	require.NoError(t, err)
+	require.Greater(t, id, last, "ids after a restart are above every id handed out before")
+}
