@@ -41,6 +41,9 @@ type Config struct {
 	DisableTLS bool
 	// RequireSSL is the default cluster's require_ssl parameter.
 	RequireSSL bool
+	// EchoAudit sends every session its own audit records as NOTICEs (the session setting
+	// fakeshift.echo_audit, on from the start).
+	EchoAudit bool
 	// Fsync makes every store commit wait for the disk (with DataDir).
 	Fsync bool
 	// EngineMemoryLimit and EngineThreads bound each cluster's SQL engine; "" and 0 take

@@ -81,6 +81,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		AccountID:      cfg.AccountID,
 		Region:         cfg.Region,
 		RequireSSL:     cfg.RequireSSL,
+		EchoAudit:      cfg.EchoAudit,
 		Store:          s.db,
 		OpenEngine:     s.engineOpener(cfg.ClusterID),
 		Clock:          cfg.Clock,
@@ -136,7 +137,7 @@ func (s *Server) engineOpener(clusterID string) cluster.EngineOpener {
 			}
 			path = filepath.Join(dir, database+".duckdb")
 		}
-		return duckdb.Open(ctx, duckdb.Config{Path: path, MemoryLimit: s.cfg.EngineMemoryLimit,
+		return duckdb.Open(ctx, duckdb.Config{Path: path, Source: source, MemoryLimit: s.cfg.EngineMemoryLimit,
 			Threads: s.cfg.EngineThreads, Logger: s.log.With("cluster", clusterID, "subsystem", "engine")})
 	}
 }

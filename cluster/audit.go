@@ -76,17 +76,36 @@ func (c *Cluster) recordUserChanges(pid int32, recs []pendingUserRecord) error {
 }
 
 func (c *Cluster) recordUserChangesXID(pid int32, xid int64, recs []pendingUserRecord) error {
+	_, err := c.writeUserChanges(pid, xid, recs)
+	return err
+}
+
+// writeUserChanges writes user log records and returns them.
+func (c *Cluster) writeUserChanges(pid int32, xid int64, recs []pendingUserRecord) ([]logger.UserChange, error) {
 	now := c.clock.Now()
+	out := make([]logger.UserChange, 0, len(recs))
 	for _, r := range recs {
-		if err := c.audit.User(logger.UserChange{
+		rec := logger.UserChange{
 			UserID: r.user.ID, UserName: r.user.Name, OldUserName: r.oldName, Action: r.action,
 			CreateDB: boolInt(r.user.CreateDB), Super: boolInt(r.user.Super), CatUpdate: boolInt(r.user.CatUpdate),
 			ValidUntil: r.user.ValidUntil, PID: pid, XID: xid, RecordTime: now,
-		}); err != nil {
-			return err
 		}
+		if err := c.audit.User(rec); err != nil {
+			return out, err
+		}
+		out = append(out, rec)
 	}
-	return nil
+	return out, nil
+}
+
+// recordUserChanges writes the user log records of the session's committed user DDL (and
+// echoes them).
+func (s *session) recordUserChanges(xid int64, recs []pendingUserRecord) error {
+	written, err := s.c.writeUserChanges(s.pid, xid, recs)
+	for i := range written {
+		s.echo(logger.AppendUserLine(nil, &written[i]))
+	}
+	return err
 }
 
 // queryType is SYS_QUERY_HISTORY's query_type for a statement.
@@ -157,12 +176,15 @@ func (s *session) record(text string) (*statementRecord, error) {
 	masked := sql.Mask(text)
 	kind := sql.Classify(text)
 	now := s.c.clock.Now()
-	err = s.c.audit.Activity(logger.Activity{
+	act := logger.Activity{
 		QueryID: qid, RecordTime: now, DB: s.database, UserName: s.userName, PID: s.pid, UserID: s.userID,
 		XID: xid, Label: s.settings.get("query_group"), Kind: string(kind), QueryType: queryType(kind, text), Text: masked,
-	})
-	if err != nil {
+	}
+	if err := s.c.audit.Activity(act); err != nil {
 		return nil, err
+	}
+	if s.echoing() {
+		s.echo(logger.AppendActivityLine(nil, &act))
 	}
 	return &statementRecord{s: s, queryID: qid, start: now}, nil
 }

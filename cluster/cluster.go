@@ -43,6 +43,9 @@ type Spec struct {
 	Region         string
 	// RequireSSL is the require_ssl parameter: plain connections are refused.
 	RequireSSL bool
+	// EchoAudit starts every session with fakeshift.echo_audit on: each audit record of the
+	// session is also sent to it as a NOTICE, in the audit log file's line format.
+	EchoAudit bool
 	// TLS answers SSLRequest; nil refuses TLS ('N').
 	TLS        *tls.Config
 	Store      *store.DB

@@ -24,7 +24,7 @@ func serve(t *testing.T, db *store.DB) (*cluster.Cluster, string) {
 		ID: "test", Database: "dev", MasterUser: "awsuser", MasterPassword: "Master123",
 		Store: db,
 		OpenEngine: func(ctx context.Context, database string, source sql.RecordSource) (sql.Engine, error) {
-			return duckdb.Open(ctx, duckdb.Config{})
+			return duckdb.Open(ctx, duckdb.Config{Source: source})
 		},
 	})
 	require.NoError(t, err)

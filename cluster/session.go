@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/fakeshift/fakeshift/logger"
@@ -62,6 +63,9 @@ func (c *Cluster) openSession(ctx context.Context, h *handshake, u *User, authMe
 		start:      info.Start,
 	}
 	s.settings = newSettings(info.Params, u)
+	if c.spec.EchoAudit {
+		s.settings.values[echoAuditParam] = "on"
+	}
 	c.sessMu.Lock()
 	if u.ConnLimit >= 0 && c.perUser[u.ID] >= u.ConnLimit {
 		c.sessMu.Unlock()
@@ -73,9 +77,33 @@ func (c *Cluster) openSession(ctx context.Context, h *handshake, u *User, authMe
 
 	now := c.clock.Now()
 	for _, event := range []string{logger.EventAuthenticated, logger.EventInitiating} {
-		c.recordConnection(s.connectionRecord(event, now))
+		s.recordConnection(s.connectionRecord(event, now))
 	}
 	return s, nil
+}
+
+// echoing reports whether fakeshift.echo_audit is on for the session.
+func (s *session) echoing() bool {
+	switch s.settings.get(echoAuditParam) {
+	case "on", "true", "1", "yes":
+		return true
+	}
+	return false
+}
+
+// echo sends one audit line to the client as a NOTICE when the session asked for it.
+func (s *session) echo(line []byte) {
+	if s.echoing() {
+		s.info.Client.Notice(pgwire.Notice{Severity: "NOTICE", Message: strings.TrimSuffix(string(line), "\n")})
+	}
+}
+
+// recordConnection writes one of the session's connection records (and echoes it).
+func (s *session) recordConnection(rec logger.Connection) {
+	s.c.recordConnection(rec)
+	if s.echoing() {
+		s.echo(logger.AppendConnectionLine(nil, &rec))
+	}
 }
 
 // connectionRecord is a connection record of this session.
@@ -153,7 +181,7 @@ func (s *session) Close(end pgwire.End) {
 	s.c.sessMu.Unlock()
 	rec := s.connectionRecord(logger.EventDisconnecting, end.At)
 	rec.Duration = end.At.Sub(s.start).Microseconds()
-	s.c.recordConnection(rec)
+	s.c.recordConnection(rec) // not echoed: the client is gone
 	s.c.log.Debug("session ended", "pid", s.pid, "user", s.userName, "reason", end.Reason.String(),
 		"duration", end.At.Sub(s.start))
 }
@@ -301,7 +329,8 @@ func (s *session) engineConn(ctx context.Context) (sql.Conn, error) {
 	if s.conn != nil {
 		return s.conn, nil
 	}
-	conn, err := s.c.engine.Connect(ctx, sql.Identity{User: s.userName, Database: s.database, PID: s.pid, Version: VersionString})
+	conn, err := s.c.engine.Connect(ctx, sql.Identity{User: s.userName, UserID: s.userID, Superuser: s.superuser,
+		Database: s.database, PID: s.pid, Version: VersionString})
 	if err != nil {
 		return nil, fmt.Errorf("connect session %d to the SQL engine: %w", s.pid, err)
 	}
@@ -364,7 +393,7 @@ func (s *session) endTx(ctx context.Context, stmt sql.Statement) (pgwire.Result,
 		if err := s.c.commit(changes); err != nil {
 			return nil, err
 		}
-		if err := s.c.recordUserChangesXID(s.pid, xid, users); err != nil {
+		if err := s.recordUserChanges(xid, users); err != nil {
 			return nil, err
 		}
 	}

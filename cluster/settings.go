@@ -40,7 +40,11 @@ var sessionParams = map[string]sessionParam{
 	"max_concurrency_scaling_clusters": {def: "1"},
 	"timezone_abbreviations":           {def: "Default"},
 	"transaction_isolation":            {def: "serializable"},
+	// fakeshift's own: echo this session's audit records to it as NOTICEs.
+	echoAuditParam: {def: "off", check: checkBool(echoAuditParam)},
 }
+
+const echoAuditParam = "fakeshift.echo_audit"
 
 func checkBool(name string) func(string) error {
 	return func(v string) error {
@@ -139,7 +143,7 @@ func (s *session) setValue(name, v string) {
 		s.info.Client.ParameterStatus(r, v)
 	}
 	if name == "application_name" {
-		s.c.recordConnection(s.connectionRecord(logger.EventSetAppName, s.c.clock.Now()))
+		s.recordConnection(s.connectionRecord(logger.EventSetAppName, s.c.clock.Now()))
 	}
 }
 

@@ -58,7 +58,7 @@ func (s *session) userDDL(ctx context.Context, stmt sql.Statement) (string, erro
 		if err := s.c.mutate(build); err != nil {
 			return "", err
 		}
-		return tag, s.c.recordUserChangesXID(s.pid, s.curXID, users)
+		return tag, s.recordUserChanges(s.curXID, users)
 	}
 	if s.txCat == nil {
 		s.txCat = s.c.cat.Load().clone()

@@ -56,7 +56,9 @@ type Viewer struct {
 type RecordSource interface {
 	// ScanSystemTable calls emit for each row of table (a SystemTables name), oldest first,
 	// with values of the Go types listed for its columns' types (nil for NULL), until emit
-	// returns an error.
+	// returns an error, which it returns. emit is called from one goroutine and never after
+	// ScanSystemTable returns; the row is only valid during the call (the engine keeps
+	// nothing of it), so a source may reuse one slice.
 	ScanSystemTable(ctx context.Context, table string, emit func(row []any) error) error
 }
 

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	bindings "github.com/duckdb/duckdb-go-bindings"
 	"github.com/duckdb/duckdb-go/v2/mapping"
@@ -17,7 +18,10 @@ import (
 // Its methods, and those of its statements and rows, run on the session's goroutine; mu
 // serialises them with Engine.Close, which may come from anywhere.
 type Conn struct {
-	e *Engine
+	e      *Engine
+	id     sql.Identity
+	connID uint64                 // DuckDB's id of dc, which the system tables' bind sees
+	runCtx atomic.Pointer[ctxBox] // the running statement's context, for system table scans
 
 	mu     sync.Mutex
 	dc     mapping.Connection
@@ -176,6 +180,7 @@ func (c *Conn) shutdownLocked(byEngine bool) bool {
 		s.destroy()
 	}
 	c.stmts = nil
+	c.e.removeSession(c)
 	c.imu.Lock()
 	c.live = false
 	c.down = byEngine

@@ -17,7 +17,10 @@
 //     PostgreSQL command tags;
 //   - DuckDB's errors mapped to *sql.Error with a SQLSTATE and PostgreSQL's wording, never
 //     naming DuckDB;
-//   - cancellation of a running statement when its context ends.
+//   - cancellation of a running statement when its context ends;
+//   - the system tables of sql.SystemTables, served from Config.Source by a DuckDB table
+//     function that a replacement scan puts in place of stl_query, pg_catalog.stl_query, ...,
+//     each session seeing the rows its identity may see (systables.go).
 //
 // What the package cannot make DuckDB do (varchar(n) length checks, informational-only
 // primary keys, ...) is listed in the README under "Where fakeshift had to choose".

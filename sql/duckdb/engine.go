@@ -33,16 +33,29 @@ type Config struct {
 	Threads int
 	// Logger receives the engine's diagnostics; nil means slog.Default().
 	Logger *slog.Logger
+	// Source serves the system tables (sql.SystemTables) to every session, each seeing the
+	// rows its identity may see. nil means no system tables: reading one is then 42P01, as
+	// for any unknown relation.
+	Source sql.RecordSource
 }
 
 // Engine is one sandboxed DuckDB instance. It implements sql.Engine.
 type Engine struct {
 	db  mapping.Database
 	log *slog.Logger
+	src sql.RecordSource
 
 	mu     sync.Mutex
 	conns  map[*Conn]struct{}
 	closed bool
+
+	// The system tables' state (systables.go): the sessions by DuckDB connection id, and the
+	// scans running a RecordSource, which end when ctx does (at Close).
+	smu      sync.Mutex
+	sessions map[uint64]*Conn
+	ctx      context.Context
+	cancel   context.CancelFunc
+	scans    sync.WaitGroup
 }
 
 var (
@@ -99,11 +112,17 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		}
 	}
 
-	e := &Engine{log: cfg.Logger, conns: map[*Conn]struct{}{}}
+	e := &Engine{log: cfg.Logger, src: cfg.Source, conns: map[*Conn]struct{}{}, sessions: map[uint64]*Conn{}}
 	var msg string
 	if mapping.OpenExt(cfg.Path, &e.db, dcfg, &msg) == mapping.StateError {
 		mapping.Close(&e.db)
 		return nil, fmt.Errorf("duckdb: open %q: %s", cfg.Path, msg)
+	}
+	if e.src != nil {
+		if err := e.registerSystemTables(); err != nil {
+			mapping.Close(&e.db)
+			return nil, fmt.Errorf("duckdb: open %q: %w", cfg.Path, err)
+		}
 	}
 	// Redshift's default schema is public; DuckDB's is main. Sessions set schema='public' on
 	// connect (a per-connection setting that the lock does not cover).
@@ -111,6 +130,7 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		mapping.Close(&e.db)
 		return nil, fmt.Errorf("duckdb: open %q: %w", cfg.Path, err)
 	}
+	e.ctx, e.cancel = context.WithCancel(context.Background())
 	e.log.Debug("engine open", slog.String(logKeyPath, cfg.Path),
 		slog.String("memory_limit", cfg.MemoryLimit), slog.Int("threads", cfg.Threads))
 	return e, nil
@@ -147,7 +167,7 @@ func (e *Engine) connect(ctx context.Context, id sql.Identity) (*Conn, error) {
 	if e.closed {
 		return nil, errShutdown()
 	}
-	c := &Conn{e: e, stmts: map[*Stmt]struct{}{}, open: map[*Rows]struct{}{}}
+	c := &Conn{e: e, id: id, stmts: map[*Stmt]struct{}{}, open: map[*Rows]struct{}{}}
 	if mapping.Connect(e.db, &c.dc) == mapping.StateError {
 		return nil, &sql.Error{Code: sql.CodeInternalError, Message: "could not open an engine connection"}
 	}
@@ -162,6 +182,7 @@ func (e *Engine) connect(ctx context.Context, id sql.Identity) (*Conn, error) {
 	}
 	mapping.DestroyResult(&res)
 	e.conns[c] = struct{}{}
+	e.addSession(c)
 	return c, nil
 }
 
@@ -208,6 +229,9 @@ func (e *Engine) Close() error {
 		return nil
 	}
 	e.closed = true
+	e.smu.Lock()
+	e.cancel() // ends the system tables' scans (startScan checks it under smu)
+	e.smu.Unlock()
 	conns := make([]*Conn, 0, len(e.conns))
 	for c := range e.conns {
 		conns = append(conns, c)
@@ -226,6 +250,7 @@ func (e *Engine) Close() error {
 		c.mu.Unlock()
 	}
 	mapping.Close(&e.db)
+	e.scans.Wait()
 	e.log.Debug("engine closed", slog.Int("connections", len(conns)))
 	return nil
 }

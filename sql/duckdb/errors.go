@@ -265,6 +265,9 @@ func positional(code string) bool {
 // classify picks the SQLSTATE, message and hint of a DuckDB error.
 func classify(d duckErr, kind mapping.StatementType) (code, msg, hint string) {
 	m := d.msg
+	if code, msg, ok := carriedState(m); ok { // raised by this package's own callbacks
+		return code, msg, ""
+	}
 	switch d.typ {
 	case mapping.ErrorTypeParser, mapping.ErrorTypeSyntax:
 		return sql.CodeSyntaxError, m, ""

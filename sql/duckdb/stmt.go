@@ -161,6 +161,7 @@ func (s *Stmt) Query(ctx context.Context, args []any) (sql.Rows, error) {
 	}
 
 	stop := c.watch(ctx)
+	c.setRunContext(ctx)
 	start := startMaterialized
 	if s.rowsOut {
 		start = startStreaming
