@@ -86,6 +86,10 @@ func TestStatementsInSystemTables(t *testing.T) {
 	require.NoError(t, err)
 	_, err = conn.Exec(ctx, "select * from no_such_table")
 	require.Error(t, err)
+	_, err = conn.Exec(ctx, "copy sales from 's3://bucket/key' credentials 'aws_access_key_id=AKIAEXAMPLE;aws_secret_access_key=TopSecret'")
+	require.Equal(t, "0A000", pgCode(err), "COPY is refused")
+	_, err = conn.Exec(ctx, "unload ('select 1') to 's3://bucket/out' access_key_id 'AKIAEXAMPLE' secret_access_key 'TopSecret'")
+	require.Equal(t, "0A000", pgCode(err), "UNLOAD is refused")
 
 	rows, err := conn.Query(ctx, "select query_text, status, query_type from sys_query_history order by query_id")
 	require.NoError(t, err)
@@ -99,8 +103,11 @@ func TestStatementsInSystemTables(t *testing.T) {
 	require.Equal(t, "success/UTILITY", history["create user alice password '***'"], "CREATE USER is recorded masked")
 	require.Equal(t, "success/SELECT", history["select 1 as first,\n       2 as second"], "a multi-line query keeps its newline")
 	require.Equal(t, "failed/SELECT", history["select * from no_such_table"], "a failing query is recorded")
+	require.Equal(t, "failed/COPY", history["copy sales from 's3://bucket/key' credentials ''"], "COPY is recorded, masked")
+	require.Equal(t, "failed/UNLOAD", history["unload ('select 1') to 's3://bucket/out' access_key_id '' secret_access_key ''"])
 	for text := range history {
 		require.NotContains(t, text, "Alice1234")
+		require.NotContains(t, text, "TopSecret")
 	}
 
 	var n int
