@@ -18,6 +18,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -312,4 +313,101 @@ func setupKV(b *testing.B, name string, conn *pgx.Conn) {
 	if err := conn.QueryRow(ctx, "select count(*) from kv").Scan(&n); err != nil || n != kvRows {
 		b.Fatalf("%s: kv has %d rows, %v", name, n, err)
 	}
+}
+
+// BenchmarkRecordedRoundTrip is "select 1" through pgx's default mode, as in RoundTrip, with
+// the store in memory (the default), on disk (--data-dir) and on disk with a sync per commit
+// (--data-dir --fsync). Every statement writes its activity record before it runs and waits
+// for it (with --fsync, until it is on disk: concurrent sessions share one sync through the
+// logger's group commit), so the three differ only in what recording costs. clients=8 is
+// eight connections at once; ns/op is then wall time per statement across all eight, the
+// inverse of the throughput. cpu-ns/op is the process's CPU time per statement (fakeshift and
+// the pgx clients, which share the process), from getrusage. The logger's own benchmark
+// (logger BenchmarkRecordStatement) is the same recording without the round trip.
+func BenchmarkRecordedRoundTrip(b *testing.B) {
+	ctx := context.Background()
+	for _, mode := range []struct {
+		name string
+		opts func(b *testing.B) []fixtures.Option
+	}{
+		{"memory", func(*testing.B) []fixtures.Option { return nil }},
+		{"data-dir", func(b *testing.B) []fixtures.Option {
+			return []fixtures.Option{fixtures.WithDataDir(b.TempDir())}
+		}},
+		{"data-dir-fsync", func(b *testing.B) []fixtures.Option {
+			return []fixtures.Option{fixtures.WithDataDir(b.TempDir()),
+				fixtures.WithConfig(func(c *fakeshift.Config) { c.Fsync = true })}
+		}},
+	} {
+		b.Run(mode.name, func(b *testing.B) {
+			f := fixtures.New(b, mode.opts(b)...)
+			conns := make([]*pgx.Conn, 8)
+			for i := range conns {
+				conn, err := pgx.Connect(ctx, f.MasterDSN())
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.Cleanup(func() { conn.Close(context.Background()) })
+				if err := selectOne(ctx, conn); err != nil { // prepared and checked before timing
+					b.Fatal(err)
+				}
+				conns[i] = conn
+			}
+			for _, clients := range []int{1, 8} {
+				b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
+					b.ReportAllocs()
+					cpu0 := processCPU()
+					defer func() {
+						b.ReportMetric(float64((processCPU()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
+					}()
+					if clients == 1 {
+						for b.Loop() {
+							if err := selectOne(ctx, conns[0]); err != nil {
+								b.Fatal(err)
+							}
+						}
+						return
+					}
+					// As in RoundTrip: each goroutine holds one connection for its whole run, and
+					// any goroutine beyond the clients-th finds none free until the work is done.
+					pool := make(chan *pgx.Conn, clients)
+					for _, c := range conns[:clients] {
+						pool <- c
+					}
+					procs := runtime.GOMAXPROCS(0)
+					b.SetParallelism((clients + procs - 1) / procs)
+					b.RunParallel(func(pb *testing.PB) {
+						conn := <-pool
+						defer func() { pool <- conn }()
+						for pb.Next() {
+							if err := selectOne(ctx, conn); err != nil {
+								b.Error(err)
+								return
+							}
+						}
+					})
+				})
+			}
+		})
+	}
+}
+
+func selectOne(ctx context.Context, conn *pgx.Conn) error {
+	var n int
+	if err := conn.QueryRow(ctx, "select 1").Scan(&n); err != nil {
+		return err
+	}
+	if n != 1 {
+		return fmt.Errorf("select 1 gave %d", n)
+	}
+	return nil
+}
+
+// processCPU is the user and system CPU time of this process so far.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

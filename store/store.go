@@ -8,6 +8,7 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -33,7 +34,8 @@ type Options struct {
 
 // DB is the database. It is safe for concurrent use.
 type DB struct {
-	bdb *badger.DB
+	bdb  *badger.DB
+	sync bool // every commit waits for fsync (Options.Sync on disk)
 }
 
 // Open opens (or creates) the database.
@@ -60,7 +62,7 @@ func Open(opts Options) (*DB, error) {
 		}
 		return nil, fmt.Errorf("open badger store in %s: %w", where, err)
 	}
-	return &DB{bdb: bdb}, nil
+	return &DB{bdb: bdb, sync: opts.Sync && opts.Dir != ""}, nil
 }
 
 // Close flushes and closes the database.
@@ -196,5 +198,12 @@ type badgerLogger struct{ l *slog.Logger }
 
 func (b badgerLogger) Errorf(f string, a ...any)   { b.l.Error(strings.TrimSpace(fmt.Sprintf(f, a...))) }
 func (b badgerLogger) Warningf(f string, a ...any) { b.l.Warn(strings.TrimSpace(fmt.Sprintf(f, a...))) }
-func (b badgerLogger) Infof(f string, a ...any)    { b.l.Debug(strings.TrimSpace(fmt.Sprintf(f, a...))) }
-func (b badgerLogger) Debugf(f string, a ...any)   { b.l.Debug(strings.TrimSpace(fmt.Sprintf(f, a...))) }
+func (b badgerLogger) Infof(f string, a ...any)    { b.debugf(f, a...) }
+func (b badgerLogger) Debugf(f string, a ...any)   { b.debugf(f, a...) }
+
+// debugf formats only when debug logging is on: badger calls Debugf several times per commit.
+func (b badgerLogger) debugf(f string, a ...any) {
+	if b.l.Enabled(context.Background(), slog.LevelDebug) {
+		b.l.Debug(strings.TrimSpace(fmt.Sprintf(f, a...)))
+	}
+}
