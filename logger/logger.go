@@ -34,6 +34,9 @@ type Logger struct {
 
 	seq, pids, xids, queries *store.Counter
 
+	// inflight counts in-memory record writes not yet committed (see put).
+	inflight sync.WaitGroup
+
 	// The writer: the single writer of completions, and the committer of records when the
 	// store syncs. What it is to write is queued under qmu.
 	syncReq   chan chan struct{}
@@ -173,6 +176,18 @@ func (l *Logger) put(logType string, rec any) error {
 	seq, err := l.seq.Next()
 	if err != nil {
 		return fmt.Errorf("audit %s record: %w", logType, err)
+	}
+	if !l.space.Durable() {
+		// In memory a kill loses everything anyway: the statement need not wait for
+		// badger's commit hand-off. Readers wait for what is still being written.
+		l.inflight.Add(1)
+		l.space.PutAsync(recordKey(logType, seq), b, func(err error) {
+			if err != nil {
+				l.log.Error("write audit record", "log", logType, "err", err)
+			}
+			l.inflight.Done()
+		})
+		return nil
 	}
 	if err := l.space.Put(recordKey(logType, seq), b); err != nil {
 		return fmt.Errorf("write %s record: %w", logType, err)
@@ -393,6 +408,7 @@ func (l *Logger) gather(target int) {
 // Sync waits until every completion handed to Complete before it is in the store (and every
 // record queued for a group commit).
 func (l *Logger) Sync() {
+	l.inflight.Wait()
 	ack := make(chan struct{})
 	select {
 	case l.syncReq <- ack:
@@ -403,6 +419,7 @@ func (l *Logger) Sync() {
 
 // Close writes what is queued and stops the writer. It is safe to call more than once.
 func (l *Logger) Close() error {
+	l.inflight.Wait()
 	l.closeOnce.Do(func() { close(l.stop) })
 	<-l.done
 	return nil
@@ -410,6 +427,7 @@ func (l *Logger) Close() error {
 
 // scan calls fn for every record of one log type, oldest first.
 func (l *Logger) scan(logType string, fn func(val []byte) error) error {
+	l.inflight.Wait()
 	return l.space.Scan([]byte(keyRecords+logType+"/"), func(_, val []byte) error { return fn(val) })
 }
 

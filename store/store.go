@@ -35,7 +35,8 @@ type Options struct {
 // DB is the database. It is safe for concurrent use.
 type DB struct {
 	bdb  *badger.DB
-	sync bool // every commit waits for fsync (Options.Sync on disk)
+	sync    bool // every commit waits for fsync (Options.Sync on disk)
+	durable bool // on disk
 }
 
 // Open opens (or creates) the database.
@@ -62,7 +63,7 @@ func Open(opts Options) (*DB, error) {
 		}
 		return nil, fmt.Errorf("open badger store in %s: %w", where, err)
 	}
-	return &DB{bdb: bdb, sync: opts.Sync && opts.Dir != ""}, nil
+	return &DB{bdb: bdb, sync: opts.Sync && opts.Dir != "", durable: opts.Dir != ""}, nil
 }
 
 // Close flushes and closes the database.
