@@ -37,6 +37,8 @@ type Logger struct {
 	// inflight counts in-memory record writes not yet committed (see put).
 	inflight sync.WaitGroup
 
+	retention time.Duration
+
 	// The writer: the single writer of completions, and the committer of records when the
 	// store syncs. What it is to write is queued under qmu.
 	syncReq   chan chan struct{}
@@ -71,7 +73,13 @@ type Options struct {
 	Version string
 	Clock   clock.Clock  // nil: the wall clock
 	Logger  *slog.Logger // nil: slog.Default()
+	// Retention is how long records stay in the system tables; 0 means DefaultRetention.
+	Retention time.Duration
 }
+
+// DefaultRetention is how long the system tables keep records: Redshift keeps STL logs for
+// about seven days.
+const DefaultRetention = 7 * 24 * time.Hour
 
 // Open opens a cluster's audit log and starts its writer.
 func Open(o Options) (*Logger, error) {
@@ -101,7 +109,12 @@ func Open(o Options) (*Logger, error) {
 		linger:  make(chan struct{}, 1),
 		group:   space.Syncs(),
 	}
+	l.retention = o.Retention
+	if l.retention <= 0 {
+		l.retention = DefaultRetention
+	}
 	go l.writer()
+	go l.pruner()
 	return l, nil
 }
 
