@@ -34,7 +34,7 @@ type Options struct {
 
 // DB is the database. It is safe for concurrent use.
 type DB struct {
-	bdb  *badger.DB
+	bdb     *badger.DB
 	sync    bool // every commit waits for fsync (Options.Sync on disk)
 	durable bool // on disk
 }
