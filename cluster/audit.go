@@ -34,14 +34,14 @@ func connectionRecord(event string, at time.Time, info *pgwire.ConnInfo, pid int
 		OSVersion:       info.Params["os_version"],
 		DriverVersion:   info.Params["driver_version"],
 		PluginName:      info.Params["plugin_name"],
-		ProtocolVersion: negotiatedProtocol(info),
+		ProtocolVersion: protocolVersionBase,
 		SessionID:       sessionID,
 	}
 }
 
-// negotiatedProtocol is the Redshift protocol version in effect: 0 (base), since fakeshift
-// answers client_protocol_version with server_protocol_version 0.
-func negotiatedProtocol(*pgwire.ConnInfo) int32 { return 0 }
+// protocolVersionBase is the Redshift protocol version every session negotiates: fakeshift
+// answers client_protocol_version with server_protocol_version 0 (see Parameters).
+const protocolVersionBase = 0
 
 func (c *Cluster) recordConnection(rec logger.Connection) {
 	if err := c.audit.Connection(rec); err != nil {
@@ -61,23 +61,6 @@ func boolInt(b bool) int32 {
 		return 1
 	}
 	return 0
-}
-
-// recordUserChanges writes the user log records of committed user DDL.
-func (c *Cluster) recordUserChanges(pid int32, recs []pendingUserRecord) error {
-	if len(recs) == 0 {
-		return nil
-	}
-	xid, err := c.audit.NextXID()
-	if err != nil {
-		return err
-	}
-	return c.recordUserChangesXID(pid, xid, recs)
-}
-
-func (c *Cluster) recordUserChangesXID(pid int32, xid int64, recs []pendingUserRecord) error {
-	_, err := c.writeUserChanges(pid, xid, recs)
-	return err
 }
 
 // writeUserChanges writes user log records and returns them.
@@ -108,40 +91,36 @@ func (s *session) recordUserChanges(xid int64, recs []pendingUserRecord) error {
 	return err
 }
 
-// queryType is SYS_QUERY_HISTORY's query_type for a statement.
+// queryType is SYS_QUERY_HISTORY's query_type for a statement: its first word, with kind
+// (Classify's answer) for the rest. Classify calls CREATE TABLE ... AS a QUERY, so a CREATE
+// that is a query is a CTAS. Only the first word is lexed: this runs for every statement.
 func queryType(kind sql.Kind, text string) string {
-	toks := sql.Lex(text)
-	var words []string
-	for _, t := range toks {
-		if t.Kind == sql.TokIdent {
-			words = append(words, t.Value)
-			if len(words) == 3 {
-				break
+	lx := sql.NewLexer(text)
+	t := lx.Next()
+	for t.Kind == sql.TokComment {
+		t = lx.Next()
+	}
+	if t.IsPunct("(") {
+		return "SELECT" // (select ...) union (select ...)
+	}
+	if t.Kind == sql.TokIdent {
+		switch t.Value {
+		case "select", "with", "values":
+			return "SELECT"
+		case "insert":
+			return "INSERT"
+		case "update":
+			return "UPDATE"
+		case "delete":
+			return "DELETE"
+		case "copy":
+			return "COPY"
+		case "unload":
+			return "UNLOAD"
+		case "create":
+			if kind == sql.KindQuery {
+				return "CTAS"
 			}
-		} else if t.Kind != sql.TokComment {
-			break
-		}
-	}
-	first := ""
-	if len(words) > 0 {
-		first = words[0]
-	}
-	switch first {
-	case "select", "with", "values":
-		return "SELECT"
-	case "insert":
-		return "INSERT"
-	case "update":
-		return "UPDATE"
-	case "delete":
-		return "DELETE"
-	case "copy":
-		return "COPY"
-	case "unload":
-		return "UNLOAD"
-	case "create":
-		if strings.Contains(strings.ToLower(text), " as ") && kind == sql.KindQuery {
-			return "CTAS"
 		}
 	}
 	switch kind {

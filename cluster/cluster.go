@@ -166,7 +166,11 @@ func (c *Cluster) bootstrap(cat *catalog) error {
 		for _, ch := range changes {
 			if ch.user.ID == masterUserID {
 				// Redshift's user log starts with the master user's creation.
-				if err := c.recordUserChanges(0, []pendingUserRecord{{user: ch.user, action: logger.ActionCreate}}); err != nil {
+				xid, err := c.audit.NextXID()
+				if err != nil {
+					return err
+				}
+				if _, err := c.writeUserChanges(0, xid, []pendingUserRecord{{user: ch.user, action: logger.ActionCreate}}); err != nil {
 					return err
 				}
 			}

@@ -2,6 +2,7 @@ package integration
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"testing"
 	"time"
@@ -46,7 +47,11 @@ func TestPgxLogins(t *testing.T) {
 		conn, err := pgx.Connect(ctx, f.DSNWith("alice", "Alice1234", "sslmode=require"))
 		require.NoError(t, err)
 		defer conn.Close(ctx)
-		require.NotNil(t, conn.PgConn().Conn(), "connected")
+		tc, ok := conn.PgConn().Conn().(*tls.Conn)
+		require.True(t, ok, "the connection is TLS, not %T", conn.PgConn().Conn())
+		st := tc.ConnectionState()
+		require.Equal(t, uint16(tls.VersionTLS12), st.Version)
+		require.Equal(t, tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, st.CipherSuite)
 	})
 
 	refused := []struct {

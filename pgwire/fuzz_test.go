@@ -83,13 +83,7 @@ func TestOversizedMessageRefused(t *testing.T) {
 	_, err = nc.Write(loginBytes())
 	require.NoError(t, err)
 	fe := pgproto3.NewFrontend(nc, nc)
-	for {
-		msg, err := fe.Receive()
-		require.NoError(t, err)
-		if _, ok := msg.(*pgproto3.ReadyForQuery); ok {
-			break
-		}
-	}
+	readUntilReady(t, fe)
 	// A Query whose length prefix claims 1 GiB: refused at once, nothing is allocated for it.
 	hdr := []byte{'Q', 0, 0, 0, 0}
 	binary.BigEndian.PutUint32(hdr[1:], 1<<30)
@@ -150,7 +144,12 @@ func TestGSSENCRequestAnsweredN(t *testing.T) {
 	// The same connection goes on with a normal startup.
 	_, err = nc.Write(loginBytes())
 	require.NoError(t, err)
-	fe := pgproto3.NewFrontend(nc, nc)
+	readUntilReady(t, pgproto3.NewFrontend(nc, nc))
+}
+
+// readUntilReady reads server messages up to the next ReadyForQuery.
+func readUntilReady(t *testing.T, fe *pgproto3.Frontend) {
+	t.Helper()
 	for {
 		msg, err := fe.Receive()
 		require.NoError(t, err)
