@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -74,6 +76,7 @@ type Cluster struct {
 	perUser  map[int32]int
 
 	requireSSL atomic.Bool
+	params     atomic.Pointer[map[string]string]
 	closeOnce  sync.Once
 	closeErr   error
 }
@@ -199,6 +202,38 @@ func (c *Cluster) MasterUser() string { return c.spec.MasterUser }
 // SetRequireSSL sets the require_ssl parameter for new connections.
 func (c *Cluster) SetRequireSSL(on bool) { c.requireSSL.Store(on) }
 
+// ApplyParameters makes parameter values (of the cluster's parameter group) the ones in
+// effect: require_ssl for new connections at once, and the others for whoever asks with
+// Parameter (enable_user_activity_logging for the log files). Which changes wait for a
+// reboot is the caller's business.
+func (c *Cluster) ApplyParameters(values map[string]string) {
+	p := maps.Clone(values)
+	c.params.Store(&p)
+	if v, ok := p["require_ssl"]; ok {
+		c.requireSSL.Store(strings.EqualFold(v, "true"))
+	}
+}
+
+// Parameter returns the value in effect of a parameter applied with ApplyParameters, and
+// whether it was.
+func (c *Cluster) Parameter(name string) (string, bool) {
+	p := c.params.Load()
+	if p == nil {
+		return "", false
+	}
+	v, ok := (*p)[name]
+	return v, ok
+}
+
+// Reboot ends every session with FATAL 57P01, each with its "disconnecting session"
+// record, as a reboot does; the endpoint goes on accepting connections.
+func (c *Cluster) Reboot(ctx context.Context) error {
+	if err := c.srv.EndSessions(ctx); err != nil {
+		return fmt.Errorf("cluster %s: reboot: %w", c.spec.ID, err)
+	}
+	return nil
+}
+
 // Shutdown ends every session with FATAL 57P01 and closes the engine. It is safe to call more
 // than once; later calls return the first result.
 func (c *Cluster) Shutdown(ctx context.Context) error {
@@ -222,6 +257,11 @@ func (c *Cluster) commit(changes []change) error {
 	}
 	c.catMu.Lock()
 	defer c.catMu.Unlock()
+	return c.commitLocked(changes)
+}
+
+// commitLocked is commit with catMu held.
+func (c *Cluster) commitLocked(changes []change) error {
 	if err := persist(c.space, changes); err != nil {
 		return fmt.Errorf("write catalog: %w", err)
 	}

@@ -36,7 +36,7 @@ func (c *Cluster) Startup(ctx context.Context, info *pgwire.ConnInfo) (pgwire.Ha
 	}
 	h := &handshake{c: c, info: info, userName: user, database: db, user: c.cat.Load().userByName(user),
 		pid: pid, sessionID: uuid.NewString()}
-	if c.requireSSL.Load() && info.TLSVersion == "" {
+	if (c.requireSSL.Load() || isIAMLogin(user)) && info.TLSVersion == "" {
 		h.recordFailure()
 		return nil, &pgwire.Error{Severity: "FATAL", Code: "28000",
 			Message: fmt.Sprintf(`no pg_hba.conf entry for host "%s", user "%s", database "%s", SSL off`, RemoteHost(info.RemoteAddr), user, db)}
@@ -87,12 +87,19 @@ type handshake struct {
 	challenge pgwire.Challenge
 	pid       int32  // the backend's pid, from before authentication as in PostgreSQL
 	sessionID string // the connection log's session id
+	iamGUID   string // the connection log's iamauthguid, for logins with IAM credentials
 }
 
 // recordFailure writes the "authentication failure" connection record.
 func (h *handshake) recordFailure() {
-	h.c.recordConnection(connectionRecord(logger.EventAuthFailure, h.c.clock.Now(), h.info, h.pid, h.database,
-		h.userName, authMethodPassword, h.sessionID))
+	method := authMethodPassword
+	if isIAMLogin(h.userName) {
+		method = authMethodIAM
+	}
+	rec := connectionRecord(logger.EventAuthFailure, h.c.clock.Now(), h.info, h.pid, h.database,
+		h.userName, method, h.sessionID)
+	rec.IAMAuthGUID = h.iamGUID
+	h.c.recordConnection(rec)
 }
 
 func (h *handshake) Challenge() pgwire.Challenge { return h.challenge }
@@ -105,6 +112,9 @@ func (h *handshake) authFailed() error {
 // Complete implements pgwire.Handshake: the password is checked first, then expiry, the
 // database and the connection limit, in PostgreSQL's order.
 func (h *handshake) Complete(ctx context.Context, r pgwire.Response) (pgwire.Session, error) {
+	if isIAMLogin(h.userName) {
+		return h.completeIAM(ctx, r)
+	}
 	u := h.user
 	now := h.c.clock.Now()
 	if u == nil || !h.passwordMatches(r) || u.ValidUntil != nil && !now.Before(*u.ValidUntil) {

@@ -33,6 +33,8 @@ type session struct {
 	id         string // session_id, a UUID
 	authMethod string
 	start      time.Time
+	loginName  string // the name the client logged in with: the user's, or IAM:<user>
+	iamGUID    string // iamauthguid of a login with IAM credentials
 
 	conn     sql.Conn // the engine connection, opened on first use
 	engineTx bool     // a transaction is open on conn
@@ -61,6 +63,8 @@ func (c *Cluster) openSession(ctx context.Context, h *handshake, u *User, authMe
 		id:         h.sessionID,
 		authMethod: authMethod,
 		start:      info.Start,
+		loginName:  h.userName,
+		iamGUID:    h.iamGUID,
 	}
 	s.settings = newSettings(info.Params, u)
 	if c.spec.EchoAudit {
@@ -108,7 +112,8 @@ func (s *session) recordConnection(rec logger.Connection) {
 
 // connectionRecord is a connection record of this session.
 func (s *session) connectionRecord(event string, at time.Time) logger.Connection {
-	rec := connectionRecord(event, at, s.info, s.pid, s.database, s.userName, s.authMethod, s.id)
+	rec := connectionRecord(event, at, s.info, s.pid, s.database, s.loginName, s.authMethod, s.id)
+	rec.IAMAuthGUID = s.iamGUID
 	rec.ApplicationName = s.settings.get("application_name")
 	return rec
 }

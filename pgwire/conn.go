@@ -27,6 +27,7 @@ const (
 type conn struct {
 	srv   *Server
 	nc    net.Conn
+	done  chan struct{} // closed when the server forgets the connection
 	be    *pgproto3.Backend
 	codec *codec
 	info  ConnInfo

@@ -134,7 +134,7 @@ func (s *Server) newConn(nc net.Conn) *conn {
 	if s.closed {
 		return nil
 	}
-	c := &conn{srv: s, nc: nc, codec: newCodec()}
+	c := &conn{srv: s, nc: nc, codec: newCodec(), done: make(chan struct{})}
 	s.conns[c] = struct{}{}
 	s.wg.Add(1)
 	return c
@@ -144,6 +144,7 @@ func (s *Server) forget(c *conn) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.conns, c)
+	close(c.done)
 	if c.pid != 0 && s.byPID[c.pid] == c {
 		delete(s.byPID, c.pid)
 	}
@@ -204,6 +205,33 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		<-done
 		return fmt.Errorf("pgwire shutdown: %w", ctx.Err())
 	}
+}
+
+// EndSessions ends every open connection as Shutdown does (FATAL 57P01, running statements
+// cancelled) but goes on accepting new ones: a cluster reboot. It waits for those
+// connections to end until ctx is done, and then closes them.
+func (s *Server) EndSessions(ctx context.Context) error {
+	s.mu.Lock()
+	ending := make([]*conn, 0, len(s.conns))
+	for c := range s.conns {
+		ending = append(ending, c)
+		c.stop()
+	}
+	s.mu.Unlock()
+	for _, c := range ending {
+		select {
+		case <-c.done:
+		case <-ctx.Done():
+			for _, c := range ending {
+				c.nc.Close()
+			}
+			for _, c := range ending {
+				<-c.done
+			}
+			return fmt.Errorf("pgwire end sessions: %w", ctx.Err())
+		}
+	}
+	return nil
 }
 
 // Close shuts down, giving sessions five seconds to end.

@@ -188,3 +188,26 @@ func TestShutdownSendsAdminShutdown(t *testing.T) {
 		require.Equal(t, EndShutdown, e.Reason)
 	}
 }
+
+func TestEndSessionsKeepsServing(t *testing.T) {
+	srv, eng, addr := startServer(t)
+	ctx := context.Background()
+	old, err := pgconn.Connect(ctx, dsn(addr, "alice", "pw"))
+	require.NoError(t, err)
+
+	ectx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	require.NoError(t, srv.EndSessions(ectx))
+	_, err = old.Exec(ctx, "select 1").ReadAll()
+	require.Error(t, err, "the old session ended")
+	eng.mu.Lock()
+	require.Len(t, eng.ended, 1)
+	require.Equal(t, EndShutdown, eng.ended[0].Reason)
+	eng.mu.Unlock()
+
+	fresh, err := pgconn.Connect(ctx, dsn(addr, "alice", "pw"))
+	require.NoError(t, err, "the server still accepts")
+	_, err = fresh.Exec(ctx, "select 1").ReadAll()
+	require.NoError(t, err)
+	fresh.Close(ctx)
+}
