@@ -20,6 +20,8 @@ const (
 	DefaultDatabase       = "dev"
 	DefaultMasterUser     = "awsuser"
 	DefaultMasterPassword = "Fakeshift1"
+	DefaultClusterPorts   = "5440-5459"
+	DefaultAdvertiseHost  = "localhost"
 )
 
 // Config configures Start. Zero values take the defaults above; Logger nil means
@@ -50,6 +52,11 @@ type Config struct {
 	// the engine's defaults (512MB, 1 thread).
 	EngineMemoryLimit string
 	EngineThreads     int
+	// ClusterPorts is the port range of clusters made with CreateCluster ("5440-5459"), or
+	// "0" for any free port.
+	ClusterPorts string
+	// AdvertiseHost is the host name the Redshift API reports in cluster endpoints.
+	AdvertiseHost string
 	// ShutdownTimeout bounds Close; 0 means 5 seconds.
 	ShutdownTimeout time.Duration
 
@@ -77,6 +84,8 @@ func (c Config) withDefaults() Config {
 	def(&c.Database, DefaultDatabase)
 	def(&c.MasterUser, DefaultMasterUser)
 	def(&c.MasterPassword, DefaultMasterPassword)
+	def(&c.ClusterPorts, DefaultClusterPorts)
+	def(&c.AdvertiseHost, DefaultAdvertiseHost)
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = 5 * time.Second
 	}

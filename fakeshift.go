@@ -2,6 +2,7 @@ package fakeshift
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,8 +13,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fakeshift/fakeshift/auth"
 	"github.com/fakeshift/fakeshift/cluster"
 	"github.com/fakeshift/fakeshift/pgwire"
+	"github.com/fakeshift/fakeshift/s3fake"
 	"github.com/fakeshift/fakeshift/sql"
 	"github.com/fakeshift/fakeshift/sql/duckdb"
 	"github.com/fakeshift/fakeshift/store"
@@ -33,6 +36,13 @@ type Server struct {
 	log     *slog.Logger
 	db      *store.DB
 	cluster *cluster.Cluster
+	dir     *auth.Directory
+	s3      *s3fake.S3
+	tls     *tls.Config // nil with DisableTLS
+
+	ports      portRange // where API-made clusters listen
+	clustersMu sync.Mutex
+	clusters   map[string]*runningCluster // API-made clusters, by id
 	pgLn    net.Listener
 	httpLn  net.Listener
 	http    *http.Server
@@ -51,7 +61,10 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if err := cfg.validate(); err != nil {
 		return nil, fmt.Errorf("fakeshift config: %w", err)
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, started: time.Now()}
+	s := &Server{cfg: cfg, log: cfg.Logger, started: time.Now(), clusters: map[string]*runningCluster{}}
+	if s.ports, err = parsePortRange(cfg.ClusterPorts); err != nil {
+		return nil, fmt.Errorf("fakeshift config: %w", err)
+	}
 	var undo []func()
 	defer func() {
 		if err != nil {
@@ -73,25 +86,21 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	}
 	undo = append(undo, func() { s.db.Close() })
 
-	spec := cluster.Spec{
-		ID:             cfg.ClusterID,
-		Database:       cfg.Database,
-		MasterUser:     cfg.MasterUser,
-		MasterPassword: cfg.MasterPassword,
-		AccountID:      cfg.AccountID,
-		Region:         cfg.Region,
-		RequireSSL:     cfg.RequireSSL,
-		EchoAudit:      cfg.EchoAudit,
-		Store:          s.db,
-		OpenEngine:     s.engineOpener(cfg.ClusterID),
-		Clock:          cfg.Clock,
-		Logger:         cfg.Logger,
+	if s.dir, err = auth.DefaultDirectory(cfg.AccountID); err != nil {
+		return nil, fmt.Errorf("accounts: %w", err)
 	}
+	if s.s3, err = s3fake.New(s3fake.Config{Store: s.db, Directory: s.dir, Region: cfg.Region,
+		Clock: cfg.Clock, Logger: cfg.Logger}); err != nil {
+		return nil, err
+	}
+
 	if !cfg.DisableTLS {
-		if spec.TLS, err = tlsConfig(cfg.TLSCert, cfg.TLSKey); err != nil {
+		if s.tls, err = tlsConfig(cfg.TLSCert, cfg.TLSKey); err != nil {
 			return nil, err
 		}
 	}
+	spec := s.clusterSpec(cluster.Spec{ID: cfg.ClusterID, Database: cfg.Database, MasterUser: cfg.MasterUser,
+		MasterPassword: cfg.MasterPassword, RequireSSL: cfg.RequireSSL})
 	if s.cluster, err = cluster.New(ctx, spec); err != nil {
 		return nil, err
 	}
@@ -150,6 +159,9 @@ func (s *Server) Endpoints() Endpoints {
 // Cluster returns the default cluster.
 func (s *Server) Cluster() *cluster.Cluster { return s.cluster }
 
+// S3 returns the S3 endpoint, for its Go controls (faults, ownership transfer, refusals).
+func (s *Server) S3() *s3fake.S3 { return s.s3 }
+
 // Config returns the configuration in effect, defaults filled in.
 func (s *Server) Config() Config { return s.cfg }
 
@@ -160,6 +172,9 @@ func (s *Server) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 		defer cancel()
 		var errs []error
+		if err := s.stopClusters(ctx); err != nil {
+			errs = append(errs, err)
+		}
 		if err := s.cluster.Shutdown(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("stop cluster %s: %w", s.cfg.ClusterID, err))
 		}

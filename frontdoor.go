@@ -23,6 +23,7 @@ const (
 func (s *Server) frontDoor() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_fakeshift/health", s.health)
+	mux.Handle("/_fakeshift/s3/", http.StripPrefix("/_fakeshift/s3", s.s3.ControlHandler()))
 	mux.HandleFunc("/_fakeshift/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no control endpoint " + r.Method + " " + r.URL.Path})
 	})
@@ -59,15 +60,25 @@ func sigV4Service(r *http.Request) string {
 	return ""
 }
 
-// awsAPI routes an AWS API request. The services arrive with later work; until then each
-// answers, in its own error format, that fakeshift does not support the call.
+// awsAPI routes an AWS API request by the service its signature names. Unsigned requests
+// are S3's (anonymous), but for a JSON target (CloudTrail) or a Query API form post.
 func (s *Server) awsAPI(w http.ResponseWriter, r *http.Request) {
 	svc := sigV4Service(r)
-	if svc == "" && r.Header.Get("X-Amz-Target") != "" {
-		svc = serviceCloudTrail
+	if svc == "" {
+		switch {
+		case r.Header.Get("X-Amz-Target") != "":
+			svc = serviceCloudTrail
+		case r.Method == http.MethodPost && r.URL.Path == "/" &&
+			strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded"):
+			svc = serviceRedshift
+		default:
+			svc = serviceS3
+		}
 	}
 	reqID := newRequestID()
 	switch svc {
+	case serviceS3:
+		s.s3.ServeHTTP(w, r)
 	case serviceRedshift, serviceSTS:
 		action := r.FormValue("Action")
 		writeQueryAPIError(w, reqID, http.StatusBadRequest, "InvalidAction",
@@ -80,15 +91,8 @@ func (s *Server) awsAPI(w http.ResponseWriter, r *http.Request) {
 			"message": r.Header.Get("X-Amz-Target") + " is not supported by fakeshift yet",
 		})
 	default:
-		w.Header().Set("x-amz-request-id", reqID)
-		w.Header().Set("Content-Type", "application/xml")
-		w.WriteHeader(http.StatusNotImplemented)
-		xml.NewEncoder(w).Encode(struct {
-			XMLName   xml.Name `xml:"Error"`
-			Code      string
-			Message   string
-			RequestID string `xml:"RequestId"`
-		}{Code: "NotImplemented", Message: "S3 is not supported by fakeshift yet", RequestID: reqID})
+		writeQueryAPIError(w, reqID, http.StatusBadRequest, "InvalidAction",
+			"fakeshift does not serve the AWS service "+svc)
 	}
 }
 

@@ -56,6 +56,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	str(&c.Database, "database", fakeshift.DefaultDatabase, "database of the default cluster")
 	str(&c.MasterUser, "master-user", fakeshift.DefaultMasterUser, "master user of the default cluster")
 	str(&c.MasterPassword, "master-password", fakeshift.DefaultMasterPassword, "master user password of the default cluster")
+	str(&c.ClusterPorts, "cluster-ports", fakeshift.DefaultClusterPorts, "port range of clusters made with CreateCluster, or 0 for any free port")
+	str(&c.AdvertiseHost, "advertise-host", fakeshift.DefaultAdvertiseHost, "host name the Redshift API reports in cluster endpoints")
 	str(&c.TLSCert, "tls-cert", "", "PEM certificate for TLS (default: a self-signed RSA certificate)")
 	str(&c.TLSKey, "tls-key", "", "PEM private key for --tls-cert")
 	fs.BoolVar(&c.DisableTLS, "disable-tls", false, "answer SSLRequest with N (no TLS)")

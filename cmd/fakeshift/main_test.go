@@ -41,6 +41,7 @@ func TestBadInput(t *testing.T) {
 		"weak master pw":    {args: []string{"--master-password", "weak", "--pg-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}, want: "master password"},
 		"cert without key":  {args: []string{"--tls-cert", "/x.pem", "--pg-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}, want: "TLS"},
 		"account not 12 d.": {args: []string{"--account-id", "42", "--pg-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}, want: "account id"},
+		"bad cluster ports": {args: []string{"--cluster-ports", "9-1", "--pg-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}, want: "cluster ports"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
@@ -61,7 +62,7 @@ func TestVersionAndHelp(t *testing.T) {
 	err := run([]string{"--help"}, func(string) string { return "" }, &stdout, &stderr)
 	require.Error(t, err)
 	for _, flag := range []string{"pg-addr", "http-addr", "data-dir", "account-id", "region", "cluster-id", "database",
-		"master-user", "master-password", "tls-cert", "tls-key", "require-ssl", "log-level"} {
+		"master-user", "master-password", "cluster-ports", "advertise-host", "tls-cert", "tls-key", "require-ssl", "log-level"} {
 		require.True(t, strings.Contains(stderr.String(), "-"+flag), "--help lists --%s", flag)
 	}
 }
