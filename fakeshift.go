@@ -43,10 +43,10 @@ type Server struct {
 	ports      portRange // where API-made clusters listen
 	clustersMu sync.Mutex
 	clusters   map[string]*runningCluster // API-made clusters, by id
-	pgLn    net.Listener
-	httpLn  net.Listener
-	http    *http.Server
-	started time.Time
+	pgLn       net.Listener
+	httpLn     net.Listener
+	http       *http.Server
+	started    time.Time
 
 	wg        sync.WaitGroup
 	closeOnce sync.Once
