@@ -96,8 +96,10 @@ func New(ctx context.Context, spec Spec) (_ *Cluster, err error) {
 	case spec.OpenEngine == nil:
 		return nil, errors.New("cluster: Spec.OpenEngine is nil")
 	}
-	if err := sql.ValidatePassword(spec.MasterPassword); err != nil {
-		return nil, fmt.Errorf("cluster %s: master password: %w", spec.ID, err)
+	if spec.MasterPassword != "" {
+		if err := sql.ValidatePassword(spec.MasterPassword); err != nil {
+			return nil, fmt.Errorf("cluster %s: master password: %w", spec.ID, err)
+		}
 	}
 	if spec.Clock == nil {
 		spec.Clock = clock.Real{}
@@ -158,6 +160,9 @@ func (c *Cluster) bootstrap(cat *catalog) error {
 			CatUpdate: true, ConnLimit: unlimitedConns, SyslogAccess: "UNRESTRICTED", Created: now}})
 	}
 	if cat.users[masterUserID] == nil {
+		if c.spec.MasterPassword == "" {
+			return errors.New("a new cluster needs a master password")
+		}
 		changes = append(changes, change{user: &User{ID: masterUserID, Name: c.spec.MasterUser, Super: true, CreateDB: true,
 			Password:  StoredPassword{Kind: passwordMD5, Hash: sql.MD5Password(c.spec.MasterPassword, c.spec.MasterUser)},
 			ConnLimit: unlimitedConns, SyslogAccess: "UNRESTRICTED", Created: now}})
@@ -223,6 +228,64 @@ func (c *Cluster) Parameter(name string) (string, bool) {
 	}
 	v, ok := (*p)[name]
 	return v, ok
+}
+
+// SetMasterPassword changes the master user's password (ModifyCluster), with the user log
+// record an ALTER USER ... PASSWORD writes.
+func (c *Cluster) SetMasterPassword(password string) error {
+	if err := sql.ValidatePassword(password); err != nil {
+		return fmt.Errorf("cluster %s: master password: %w", c.spec.ID, err)
+	}
+	c.catMu.Lock()
+	old := c.cat.Load().users[masterUserID]
+	if old == nil {
+		c.catMu.Unlock()
+		return fmt.Errorf("cluster %s has no master user", c.spec.ID)
+	}
+	u := *old
+	u.Password = StoredPassword{Kind: passwordMD5, Hash: sql.MD5Password(password, u.Name)}
+	err := c.commitLocked([]change{{user: &u}})
+	c.catMu.Unlock()
+	if err != nil {
+		return err
+	}
+	xid, err := c.audit.NextXID()
+	if err != nil {
+		return err
+	}
+	_, err = c.writeUserChanges(0, xid, []pendingUserRecord{{user: &u, action: logger.ActionAlter}})
+	return err
+}
+
+// SetLogExports sets which audit logs are owed to the S3 log files from now on (nil:
+// logging is off): connectionlog and userlog as exported, useractivitylog only while the
+// applied enable_user_activity_logging parameter is true, as Redshift documents.
+func (c *Cluster) SetLogExports(exports []string) {
+	if len(exports) == 0 {
+		c.audit.SetDelivery(nil)
+		return
+	}
+	want := map[string]bool{}
+	for _, e := range exports {
+		want[e] = true
+	}
+	c.audit.SetDelivery(func(logType string) bool {
+		if logType == logger.UserActivityLog {
+			if v, _ := c.Parameter("enable_user_activity_logging"); !strings.EqualFold(v, "true") {
+				return false
+			}
+		}
+		return want[logType]
+	})
+}
+
+// DeleteData removes everything a cluster kept in the store (catalog and audit records),
+// for DeleteCluster. The cluster must not be running.
+func DeleteData(db *store.DB, id string) error {
+	if err := db.Space("cluster/" + id).DeleteAll(); err != nil {
+		return fmt.Errorf("delete cluster %s: %w", id, err)
+	}
+	return logger.DeleteData(db, id)
 }
 
 // Reboot ends every session with FATAL 57P01, each with its "disconnecting session"

@@ -457,3 +457,12 @@ func (l *Logger) completionsByQuery() (map[int64]Completion, error) {
 	})
 	return out, err
 }
+
+// DeleteData removes every record and counter of a cluster's audit log from the store, for
+// DeleteCluster. No Logger of that cluster may be open.
+func DeleteData(db *store.DB, clusterID string) error {
+	if err := db.Space("logger/" + clusterID).DeleteAll(); err != nil {
+		return fmt.Errorf("delete audit log of %s: %w", clusterID, err)
+	}
+	return nil
+}
