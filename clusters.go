@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -56,15 +58,18 @@ func (s *Server) clusterSpec(spec cluster.Spec) cluster.Spec {
 }
 
 // StartCluster builds a cluster from spec (the server fills in its store, engine, TLS,
-// clock and logger) and serves it: on port when port is in the cluster port range and
-// free, else on the first free port of the range. It returns the port it listens on.
-func (s *Server) StartCluster(ctx context.Context, spec cluster.Spec, port int) (*cluster.Cluster, int, error) {
+// clock and logger) and serves it: on port when port is in the cluster port range (any
+// port, with range "0") and free, else on the first free port of the range (any free port). It returns the port it listens on.
+//
+// restart marks a cluster coming back after a restart: it asks for the port it had, which
+// with range "0" is honoured too when free (a new cluster there gets any free port).
+func (s *Server) StartCluster(ctx context.Context, spec cluster.Spec, port int, restart bool) (*cluster.Cluster, int, error) {
 	s.clustersMu.Lock()
 	defer s.clustersMu.Unlock()
 	if _, ok := s.clusters[spec.ID]; ok {
 		return nil, 0, fmt.Errorf("cluster %s is already running", spec.ID)
 	}
-	ln, err := s.listenClusterPort(ctx, port)
+	ln, err := s.listenClusterPort(ctx, port, restart)
 	if err != nil {
 		return nil, 0, fmt.Errorf("cluster %s: %w", spec.ID, err)
 	}
@@ -85,7 +90,7 @@ func (s *Server) StartCluster(ctx context.Context, spec cluster.Spec, port int) 
 }
 
 // listenClusterPort listens on a port of the cluster range: the wanted one if it can.
-func (s *Server) listenClusterPort(ctx context.Context, want int) (net.Listener, error) {
+func (s *Server) listenClusterPort(ctx context.Context, want int, restart bool) (net.Listener, error) {
 	host, _, err := net.SplitHostPort(s.cfg.PGAddr)
 	if err != nil {
 		host = ""
@@ -93,6 +98,11 @@ func (s *Server) listenClusterPort(ctx context.Context, want int) (net.Listener,
 	var lc net.ListenConfig
 	r := s.ports
 	if r.lo == 0 {
+		if restart && want > 0 {
+			if ln, err := lc.Listen(ctx, "tcp", net.JoinHostPort(host, strconv.Itoa(want))); err == nil {
+				return ln, nil
+			}
+		}
 		return lc.Listen(ctx, "tcp", net.JoinHostPort(host, "0"))
 	}
 	if want >= r.lo && want <= r.hi {
@@ -121,6 +131,20 @@ func (s *Server) StopCluster(ctx context.Context, id string) error {
 	err := rc.c.Shutdown(ctx)
 	<-rc.done
 	return err
+}
+
+// DeleteClusterData removes what a stopped cluster kept: its store spaces and its engine
+// files.
+func (s *Server) DeleteClusterData(id string) error {
+	if err := cluster.DeleteData(s.db, id); err != nil {
+		return err
+	}
+	if s.cfg.DataDir != "" {
+		if err := os.RemoveAll(filepath.Join(s.cfg.DataDir, "clusters", id)); err != nil {
+			return fmt.Errorf("delete engine files of %s: %w", id, err)
+		}
+	}
+	return nil
 }
 
 // ClusterByID returns a running cluster, the default one included, and its port.

@@ -13,9 +13,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
 	"github.com/fakeshift/fakeshift/auth"
 	"github.com/fakeshift/fakeshift/cluster"
 	"github.com/fakeshift/fakeshift/pgwire"
+	"github.com/fakeshift/fakeshift/redshiftapi"
 	"github.com/fakeshift/fakeshift/s3fake"
 	"github.com/fakeshift/fakeshift/sql"
 	"github.com/fakeshift/fakeshift/sql/duckdb"
@@ -38,6 +42,7 @@ type Server struct {
 	cluster *cluster.Cluster
 	dir     *auth.Directory
 	s3      *s3fake.S3
+	api     *redshiftapi.API
 	tls     *tls.Config // nil with DisableTLS
 
 	ports      portRange // where API-made clusters listen
@@ -116,6 +121,15 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	}
 	undo = append(undo, func() { s.httpLn.Close() })
 
+	s.api, err = redshiftapi.New(ctx, redshiftapi.Config{Store: s.db, Directory: s.dir, AccountID: cfg.AccountID,
+		Region: cfg.Region, AdvertiseHost: cfg.AdvertiseHost, Runtime: s, S3: s.inProcessS3(), Buckets: s.s3,
+		DefaultCluster: redshiftapi.DefaultCluster{ID: cfg.ClusterID, Database: cfg.Database, MasterUser: cfg.MasterUser,
+			RequireSSL: cfg.RequireSSL}, Clock: cfg.Clock, Logger: cfg.Logger})
+	if err != nil {
+		return nil, err
+	}
+	undo = append(undo, func() { s.stopClusters(context.Background()) })
+
 	s.http = &http.Server{Handler: s.frontDoor(), ReadHeaderTimeout: 30 * time.Second,
 		ErrorLog: slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelDebug)}
 	s.wg.Add(2)
@@ -158,6 +172,14 @@ func (s *Server) Endpoints() Endpoints {
 
 // Cluster returns the default cluster.
 func (s *Server) Cluster() *cluster.Cluster { return s.cluster }
+
+// inProcessS3 is the AWS SDK S3 client AWS services use to reach the built-in S3 in
+// process: unsigned, with the acting service principal in each call's context.
+func (s *Server) inProcessS3() *s3.Client {
+	return s3.New(s3.Options{Region: s.cfg.Region, Credentials: aws.AnonymousCredentials{},
+		BaseEndpoint: aws.String("http://s3.fakeshift.internal"), UsePathStyle: true,
+		HTTPClient: &http.Client{Transport: s.s3.Transport()}})
+}
 
 // S3 returns the S3 endpoint, for its Go controls (faults, ownership transfer, refusals).
 func (s *Server) S3() *s3fake.S3 { return s.s3 }

@@ -79,10 +79,10 @@ func (s *Server) awsAPI(w http.ResponseWriter, r *http.Request) {
 	switch svc {
 	case serviceS3:
 		s.s3.ServeHTTP(w, r)
-	case serviceRedshift, serviceSTS:
-		action := r.FormValue("Action")
-		writeQueryAPIError(w, reqID, http.StatusBadRequest, "InvalidAction",
-			"The action "+action+" is not supported by fakeshift yet")
+	case serviceRedshift:
+		s.api.ServeHTTP(w, r)
+	case serviceSTS:
+		s.api.STS().ServeHTTP(w, r)
 	case serviceCloudTrail:
 		w.Header().Set("x-amzn-RequestId", reqID)
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")

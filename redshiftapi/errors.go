@@ -41,7 +41,7 @@ func AsError(err error) *Error {
 		return nil
 	}
 	var e *Error
-	if errors.As(err, &e) {
+	if errors.As(err, &e) && e != nil {
 		return e
 	}
 	return InternalFailure()

@@ -1,6 +1,7 @@
 package s3fake
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
@@ -349,7 +350,21 @@ func (s *S3) headBucket(c *call) error {
 }
 
 func (s *S3) listObjects(c *call) error {
-	s.passThrough(c, c.r)
+	if c.r.URL.Query().Get("list-type") != "2" {
+		s.passThrough(c, c.r)
+		return nil
+	}
+	// gofakes3 leaves KeyCount out of an empty ListObjectsV2 result (omitempty); S3 writes
+	// <KeyCount>0</KeyCount>, and boto3 users read it.
+	capt := newCapture()
+	s.fakeServe(capt, c, cleanRequest(c))
+	if capt.status == http.StatusOK && !bytes.Contains(capt.body.Bytes(), []byte("<KeyCount>")) {
+		body := bytes.Replace(capt.body.Bytes(), []byte("</ListBucketResult>"), []byte("<KeyCount>0</KeyCount></ListBucketResult>"), 1)
+		capt.body.Reset()
+		capt.body.Write(body)
+		capt.header.Del("Content-Length")
+	}
+	capt.flush(c.w)
 	return nil
 }
 

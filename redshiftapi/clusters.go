@@ -1,0 +1,424 @@
+package redshiftapi
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/fakeshift/fakeshift/cluster"
+)
+
+// Cluster states. Transitional states appear only in the response of the call that
+// causes them: the work is done when the call returns, so that botocore's waiters (which
+// sleep 60 s after a non-final poll) return at once.
+const (
+	statusAvailable = "available"
+	statusCreating  = "creating"
+	statusRebooting = "rebooting"
+	statusDeleting  = "deleting"
+	statusModifying = "modifying"
+)
+
+func (s *API) clusterARN(id string) string {
+	return "arn:aws:redshift:" + s.cfg.Region + ":" + s.cfg.AccountID + ":cluster:" + id
+}
+
+// render is the API's view of a cluster in a status.
+func (s *API) render(st *clusterState, status string) (Cluster, error) {
+	group, err := s.loadGroup(st.ParameterGroup)
+	if err != nil {
+		return Cluster{}, err
+	}
+	cl := Cluster{
+		ClusterIdentifier: st.ID, NodeType: st.NodeType, NumberOfNodes: st.NumberOfNodes, ClusterStatus: status,
+		ClusterAvailabilityStatus: "Available", MasterUsername: st.MasterUsername, DBName: st.DBName,
+		ClusterCreateTime: NewTimestamp(st.Created), AutomatedSnapshotRetentionPeriod: 1,
+		ManualSnapshotRetentionPeriod: -1, ClusterVersion: "1.0", AllowVersionUpgrade: true,
+		PubliclyAccessible: st.Public, Encrypted: st.Encrypted, Tags: st.Tags,
+		AvailabilityZone:           s.cfg.Region + "a",
+		PreferredMaintenanceWindow: "sat:06:00-sat:06:30",
+		ClusterNamespaceArn:        "arn:aws:redshift:" + s.cfg.Region + ":" + s.cfg.AccountID + ":namespace:" + namespaceID(st.ID),
+	}
+	if status == statusCreating || status == statusModifying || status == statusRebooting {
+		cl.ClusterAvailabilityStatus = "Modifying"
+	}
+	if status == statusDeleting {
+		cl.ClusterAvailabilityStatus = "Unavailable"
+	}
+	if status != statusCreating {
+		if _, port, ok := s.cfg.Runtime.ClusterByID(st.ID); ok {
+			cl.Endpoint = &Endpoint{Address: s.cfg.AdvertiseHost, Port: port}
+		}
+	}
+	want := group.values()
+	gs := ClusterParameterGroupStatus{ParameterGroupName: group.Name, ParameterApplyStatus: "in-sync"}
+	names := slices.Sorted(maps.Keys(want))
+	for _, name := range names {
+		ps := ClusterParameterStatus{ParameterName: name, ParameterApplyStatus: "in-sync"}
+		if st.Applied[name] != want[name] {
+			ps.ParameterApplyStatus = "pending-reboot"
+			gs.ParameterApplyStatus = "pending-reboot"
+		}
+		gs.ClusterParameterStatusList = append(gs.ClusterParameterStatusList, ps)
+	}
+	cl.ClusterParameterGroups = ClusterParameterGroupStatusList{gs}
+	return cl, nil
+}
+
+// namespaceID is a stable UUID-shaped id for a cluster's namespace.
+func namespaceID(id string) string {
+	h := fmt.Sprintf("%x", []byte(id+"-fakeshift-namespace-0000000000000000"))[:32]
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+func (s *API) createCluster(c *call) (any, error) {
+	p := c.p
+	rawID, err := c.required("ClusterIdentifier")
+	if err != nil {
+		return nil, err
+	}
+	id, verr := ValidateClusterIdentifier(rawID)
+	if verr != nil {
+		return nil, verr
+	}
+	nodeType, err := c.required("NodeType")
+	if err != nil {
+		return nil, err
+	}
+	master, err := c.required("MasterUsername")
+	if err != nil {
+		return nil, err
+	}
+	if e := ValidateMasterUsername(master); e != nil {
+		return nil, e
+	}
+	manage, e := c.boolean("ManageMasterPassword")
+	if e != nil {
+		return nil, e
+	}
+	password, given := p.String("MasterUserPassword")
+	if e := ValidatePasswordOptions(given, manage); e != nil {
+		return nil, e
+	}
+	if manage != nil && *manage {
+		return nil, UnsupportedOperation("ManageMasterPassword (passwords kept in AWS Secrets Manager) is not supported by fakeshift")
+	}
+	if e := ValidateMasterUserPassword(password); e != nil {
+		return nil, e
+	}
+	db := "dev"
+	if v, ok := p.String("DBName"); ok {
+		if e := ValidateDBName(v); e != nil {
+			return nil, e
+		}
+		db = v
+	}
+	clusterType, _ := p.String("ClusterType")
+	nodes, e := c.integer("NumberOfNodes")
+	if e != nil {
+		return nil, e
+	}
+	_, n, verr := ValidateClusterShape(nodeType, clusterType, nodes)
+	if verr != nil {
+		return nil, verr
+	}
+	port := DefaultPort
+	if v, e := c.integer("Port"); e != nil {
+		return nil, e
+	} else if v != nil {
+		if e := ValidatePort(*v, nodeType); e != nil {
+			return nil, e
+		}
+		port = *v
+	}
+	groupName := DefaultParameterGroupName(FamilyRedshift20)
+	if v, ok := p.String("ClusterParameterGroupName"); ok {
+		groupName = strings.ToLower(v)
+	}
+	group, err := s.loadGroup(groupName)
+	if err != nil {
+		return nil, err
+	}
+	tags, e := c.tags()
+	if e != nil {
+		return nil, e
+	}
+	encrypted, e := c.boolean("Encrypted")
+	if e != nil {
+		return nil, e
+	}
+	public, e := c.boolean("PubliclyAccessible")
+	if e != nil {
+		return nil, e
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.loadCluster(id); err == nil {
+		return nil, ClusterAlreadyExists()
+	}
+	st := &clusterState{ID: id, NodeType: nodeType, NumberOfNodes: n, MasterUsername: master, DBName: db, Port: port,
+		ParameterGroup: group.Name, Created: s.cfg.Clock.Now().UTC(), Tags: tags, Encrypted: encrypted != nil && *encrypted,
+		Public: public != nil && *public, Applied: group.values()}
+	cl, bound, err := s.cfg.Runtime.StartCluster(c.ctx, cluster.Spec{ID: id, Database: db, MasterUser: master, MasterPassword: password}, port, false)
+	if err != nil {
+		return nil, InsufficientClusterCapacity(fmt.Sprintf("fakeshift could not start cluster %s: %v", id, err))
+	}
+	st.BoundPort = bound
+	cl.ApplyParameters(maps.Clone(st.Applied))
+	if err := s.saveCluster(st); err != nil {
+		s.cfg.Runtime.StopCluster(context.WithoutCancel(c.ctx), id)
+		return nil, err
+	}
+	out, err := s.render(st, statusCreating)
+	if err != nil {
+		return nil, err
+	}
+	out.PendingModifiedValues.MasterUserPassword = "****"
+	return ClusterResult{Cluster: out}, nil
+}
+
+func (s *API) describeClusters(c *call) (any, error) {
+	p := c.p
+	max := 100
+	if v, e := c.integer("MaxRecords"); e != nil {
+		return nil, e
+	} else if v != nil {
+		if e := ValidateMaxRecords(*v); e != nil {
+			return nil, e
+		}
+		max = *v
+	}
+	marker, _ := p.String("Marker")
+	var list []*clusterState
+	if v, ok := p.String("ClusterIdentifier"); ok {
+		st, err := s.loadCluster(strings.ToLower(v))
+		if err != nil {
+			return nil, err
+		}
+		list = []*clusterState{st}
+	} else {
+		all, err := s.clusters()
+		if err != nil {
+			return nil, err
+		}
+		list = all
+	}
+	tagKeys, tagValues := p.List("TagKeys"), p.List("TagValues")
+	res := DescribeClustersResult{Clusters: ClusterList{}}
+	for _, st := range list {
+		if st.ID <= marker || !hasTag(st.Tags, tagKeys, tagValues) {
+			continue
+		}
+		if len(res.Clusters) == max {
+			res.Marker = res.Clusters[len(res.Clusters)-1].ClusterIdentifier
+			break
+		}
+		cl, err := s.render(st, statusAvailable)
+		if err != nil {
+			return nil, err
+		}
+		res.Clusters = append(res.Clusters, cl)
+	}
+	return res, nil
+}
+
+// hasTag applies DescribeClusters' TagKeys and TagValues filters: a cluster matches when
+// one of its tags has one of the keys (and one of the values), or when there is no filter.
+func hasTag(tags []Tag, keys, values []string) bool {
+	if len(keys) == 0 && len(values) == 0 {
+		return true
+	}
+	for _, t := range tags {
+		if (len(keys) == 0 || slices.Contains(keys, t.Key)) && (len(values) == 0 || slices.Contains(values, t.Value)) {
+			return true
+		}
+	}
+	return false
+}
+
+// running returns a cluster's state and its running cluster.
+func (s *API) running(c *call) (*clusterState, *cluster.Cluster, error) {
+	raw, err := c.required("ClusterIdentifier")
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := s.loadCluster(strings.ToLower(raw))
+	if err != nil {
+		return nil, nil, err
+	}
+	cl, _, ok := s.cfg.Runtime.ClusterByID(st.ID)
+	if !ok {
+		return nil, nil, InvalidClusterState(fmt.Sprintf("The cluster %s is not running.", st.ID))
+	}
+	return st, cl, nil
+}
+
+func (s *API) modifyCluster(c *call) (any, error) {
+	for _, unsupported := range []string{"NodeType", "NumberOfNodes", "ClusterType", "NewClusterIdentifier",
+		"ClusterVersion", "ElasticIp", "AvailabilityZone", "Port", "ManageMasterPassword"} {
+		if c.p.Has(unsupported) {
+			return nil, UnsupportedOperation("ModifyCluster of " + unsupported + " is not supported by fakeshift")
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, cl, err := s.running(c)
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := c.p.String("ClusterParameterGroupName"); ok {
+		group, err := s.loadGroup(strings.ToLower(v))
+		if err != nil {
+			return nil, err
+		}
+		st.ParameterGroup = group.Name
+	}
+	password, newPassword := c.p.String("MasterUserPassword")
+	if newPassword {
+		if e := ValidateMasterUserPassword(password); e != nil {
+			return nil, e
+		}
+		if err := cl.SetMasterPassword(password); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.saveCluster(st); err != nil {
+		return nil, err
+	}
+	out, err := s.render(st, statusAvailable)
+	if err != nil {
+		return nil, err
+	}
+	if newPassword {
+		out.PendingModifiedValues.MasterUserPassword = "****"
+	}
+	return ClusterResult{Cluster: out}, nil
+}
+
+// rebootCluster ends the cluster's sessions (FATAL 57P01, each with its disconnecting
+// record) and applies its parameter group's values.
+func (s *API) rebootCluster(c *call) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, cl, err := s.running(c)
+	if err != nil {
+		return nil, err
+	}
+	group, err := s.loadGroup(st.ParameterGroup)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.ctx), 30*time.Second)
+	defer cancel()
+	if err := cl.Reboot(ctx); err != nil {
+		return nil, err
+	}
+	applied := group.values()
+	if _, userSet := group.Values["require_ssl"]; st.Default && !userSet {
+		applied["require_ssl"] = st.Applied["require_ssl"] // the binary's --require-ssl
+	}
+	st.Applied = applied
+	cl.ApplyParameters(maps.Clone(applied))
+	if err := s.saveCluster(st); err != nil {
+		return nil, err
+	}
+	out, err := s.render(st, statusRebooting)
+	if err != nil {
+		return nil, err
+	}
+	return ClusterResult{Cluster: out}, nil
+}
+
+func (s *API) deleteCluster(c *call) (any, error) {
+	skip, e := c.boolean("SkipFinalClusterSnapshot")
+	if e != nil {
+		return nil, e
+	}
+	_, final := c.p.String("FinalClusterSnapshotIdentifier")
+	switch {
+	case (skip == nil || !*skip) && !final:
+		return nil, InvalidParameterCombination("FinalClusterSnapshotIdentifier is required unless SkipFinalClusterSnapshot is specified.")
+	case skip != nil && *skip && final:
+		return nil, InvalidParameterCombination("FinalClusterSnapshotIdentifier must not be specified when SkipFinalClusterSnapshot is true.")
+	case final:
+		return nil, UnsupportedOperation("Final cluster snapshots are not supported by fakeshift; use SkipFinalClusterSnapshot")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, _, err := s.running(c)
+	if err != nil {
+		return nil, err
+	}
+	if st.Default {
+		return nil, UnsupportedOperation("The default cluster " + st.ID + " lives as long as the fakeshift process; fakeshift does not delete it")
+	}
+	out, err := s.render(st, statusDeleting)
+	if err != nil {
+		return nil, err
+	}
+	out.Endpoint = nil
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.ctx), 30*time.Second)
+	defer cancel()
+	if err := s.cfg.Runtime.StopCluster(ctx, st.ID); err != nil {
+		s.log.Warn("stop deleted cluster", "cluster", st.ID, "err", err)
+	}
+	if err := s.cfg.Runtime.DeleteClusterData(st.ID); err != nil {
+		return nil, err
+	}
+	if err := s.space.Delete(clusterKey(st.ID)); err != nil {
+		return nil, err
+	}
+	return ClusterResult{Cluster: out}, nil
+}
+
+func (s *API) getClusterCredentials(c *call) (any, error) {
+	user, err := c.required("DbUser")
+	if err != nil {
+		return nil, err
+	}
+	if e := ValidateDbUser(user); e != nil {
+		return nil, e
+	}
+	if !c.p.Has("ClusterIdentifier") {
+		if c.p.Has("CustomDomainName") {
+			return nil, UnsupportedOperation("CustomDomainName is not supported by fakeshift")
+		}
+		return nil, MissingParameter("ClusterIdentifier")
+	}
+	if v, ok := c.p.String("DbName"); ok {
+		if e := ValidateCredentialsDbName(v); e != nil {
+			return nil, e
+		}
+	}
+	duration := MinDurationSeconds
+	if v, e := c.integer("DurationSeconds"); e != nil {
+		return nil, e
+	} else if v != nil {
+		if e := ValidateDurationSeconds(*v); e != nil {
+			return nil, e
+		}
+		duration = *v
+	}
+	auto, e := c.boolean("AutoCreate")
+	if e != nil {
+		return nil, e
+	}
+	groups := c.p.List("DbGroups")
+	if e := ValidateDbGroups(groups); e != nil {
+		return nil, e
+	}
+	_, cl, err := s.running(c)
+	if err != nil {
+		return nil, err
+	}
+	creds, err := cl.IssueCredentials(cluster.CredentialRequest{DbUser: user, AutoCreate: auto != nil && *auto,
+		DbGroups: groups, Duration: time.Duration(duration) * time.Second, RequestID: c.reqID})
+	if err != nil {
+		return nil, err
+	}
+	return ClusterCredentials{DbUser: creds.DbUser, DbPassword: creds.DbPassword, Expiration: Timestamp(creds.Expiration)}, nil
+}
