@@ -2,6 +2,7 @@ package integration
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"os/exec"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/redshift"
 	"github.com/aws/aws-sdk-go-v2/service/redshift/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/require"
 
 	"github.com/fakeshift/fakeshift"
@@ -123,6 +125,27 @@ func TestRedshiftAPIWithAWSCLI(t *testing.T) {
 	require.Error(t, err)
 	require.Contains(t, stderr, "ClusterNotFound")
 
+	// A parameter group with user activity logging, a reboot, and logging on.
+	for _, args := range [][]string{
+		{"redshift", "create-cluster-parameter-group", "--parameter-group-name", "cli-audit", "--parameter-group-family", "redshift-2.0", "--description", "audit"},
+		{"redshift", "modify-cluster-parameter-group", "--parameter-group-name", "cli-audit", "--parameters", "ParameterName=enable_user_activity_logging,ParameterValue=true"},
+		{"redshift", "modify-cluster", "--cluster-identifier", "cli-cluster", "--cluster-parameter-group-name", "cli-audit"},
+		{"redshift", "reboot-cluster", "--cluster-identifier", "cli-cluster"},
+		{"s3api", "create-bucket", "--bucket", "cli-audit-logs"},
+		{"s3api", "put-bucket-policy", "--bucket", "cli-audit-logs", "--policy", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":["s3:PutObject","s3:GetBucketAcl"],"Resource":["arn:aws:s3:::cli-audit-logs","arn:aws:s3:::cli-audit-logs/*"]}]}`},
+		{"redshift", "enable-logging", "--cluster-identifier", "cli-cluster", "--bucket-name", "cli-audit-logs", "--s3-key-prefix", "audit/"},
+	} {
+		_, stderr, err := run(args...)
+		require.NoError(t, err, "%v: %s", args, stderr)
+	}
+	out, stderr, err = run("redshift", "describe-cluster-parameters", "--parameter-group-name", "cli-audit", "--source", "user")
+	require.NoError(t, err, stderr)
+	require.Contains(t, out, `"ParameterValue": "true"`)
+	out, stderr, err = run("redshift", "describe-logging-status", "--cluster-identifier", "cli-cluster")
+	require.NoError(t, err, stderr)
+	require.Contains(t, out, `"LoggingEnabled": true`)
+	require.Contains(t, out, `"BucketName": "cli-audit-logs"`)
+
 	out, stderr, err = run("sts", "get-caller-identity")
 	require.NoError(t, err, stderr)
 	require.Contains(t, out, "123456789012")
@@ -154,4 +177,73 @@ func TestAPIClusterSurvivesRestart(t *testing.T) {
 	require.True(t, ok, "the cluster is running again")
 	require.Equal(t, port, again)
 	require.Equal(t, "admin", cl.MasterUser())
+}
+
+// TestRedshiftLoggingWithGoSDK plays the user's path with the AWS SDK for Go v2: a parameter
+// group with user activity logging, a cluster, a reboot, every enable-time fault against
+// real S3 state, then logging on and its status read back.
+func TestRedshiftLoggingWithGoSDK(t *testing.T) {
+	f := fixtures.New(t)
+	rs := redshiftClient(f)
+	s3c := s3Client(f, "test", "test")
+	ctx := context.Background()
+
+	_, err := rs.CreateClusterParameterGroup(ctx, &redshift.CreateClusterParameterGroupInput{ParameterGroupName: aws.String("go-audit"),
+		ParameterGroupFamily: aws.String("redshift-2.0"), Description: aws.String("audit")})
+	require.NoError(t, err)
+	_, err = rs.ModifyClusterParameterGroup(ctx, &redshift.ModifyClusterParameterGroupInput{ParameterGroupName: aws.String("go-audit"),
+		Parameters: []types.Parameter{{ParameterName: aws.String("enable_user_activity_logging"), ParameterValue: aws.String("true")}}})
+	require.NoError(t, err)
+	_, err = rs.CreateCluster(ctx, &redshift.CreateClusterInput{ClusterIdentifier: aws.String("go-logs"),
+		NodeType: aws.String("ra3.large"), MasterUsername: aws.String("admin"), MasterUserPassword: aws.String("Passw0rd1"),
+		ClusterParameterGroupName: aws.String("go-audit")})
+	require.NoError(t, err)
+	_, err = rs.ModifyClusterParameterGroup(ctx, &redshift.ModifyClusterParameterGroupInput{ParameterGroupName: aws.String("go-audit"),
+		Parameters: []types.Parameter{{ParameterName: aws.String("require_ssl"), ParameterValue: aws.String("true")}}})
+	require.NoError(t, err)
+	desc, err := rs.DescribeClusters(ctx, &redshift.DescribeClustersInput{ClusterIdentifier: aws.String("go-logs")})
+	require.NoError(t, err)
+	require.Equal(t, "pending-reboot", aws.ToString(desc.Clusters[0].ClusterParameterGroups[0].ParameterApplyStatus))
+	_, err = rs.RebootCluster(ctx, &redshift.RebootClusterInput{ClusterIdentifier: aws.String("go-logs")})
+	require.NoError(t, err)
+	desc, err = rs.DescribeClusters(ctx, &redshift.DescribeClustersInput{ClusterIdentifier: aws.String("go-logs")})
+	require.NoError(t, err)
+	require.Equal(t, "in-sync", aws.ToString(desc.Clusters[0].ClusterParameterGroups[0].ParameterApplyStatus))
+	cl, _, ok := f.ClusterByID("go-logs")
+	require.True(t, ok)
+	v, _ := cl.Parameter("require_ssl")
+	require.Equal(t, "true", v, "applied at reboot")
+
+	enable := func(bucket, prefix string) error {
+		_, err := rs.EnableLogging(ctx, &redshift.EnableLoggingInput{ClusterIdentifier: aws.String("go-logs"),
+			BucketName: aws.String(bucket), S3KeyPrefix: aws.String(prefix), LogDestinationType: types.LogDestinationTypeS3,
+			LogExports: []string{"connectionlog", "userlog", "useractivitylog"}})
+		return err
+	}
+	var notFound *types.BucketNotFoundFault
+	require.ErrorAs(t, enable("go-missing", ""), &notFound)
+	_, err = s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("go-audit-logs")})
+	require.NoError(t, err)
+	var badPrefix *types.InvalidS3KeyPrefixFault
+	require.ErrorAs(t, enable("go-audit-logs", "a\\b"), &badPrefix)
+	var badName *types.InvalidS3BucketNameFault
+	require.ErrorAs(t, enable("Go_Audit", ""), &badName)
+	var insufficient *types.InsufficientS3BucketPolicyFault
+	require.ErrorAs(t, enable("go-audit-logs", "audit/"), &insufficient, "no policy")
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},
+		"Action":["s3:PutObject","s3:GetBucketAcl"],"Resource":["arn:aws:s3:::go-audit-logs","arn:aws:s3:::go-audit-logs/*"],
+		"Condition":{"StringEquals":{"aws:SourceArn":"arn:aws:redshift:us-east-1:123456789012:cluster:%s"}}}]}`
+	_, err = s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("go-audit-logs"), Policy: aws.String(fmt.Sprintf(doc, "another"))})
+	require.NoError(t, err)
+	require.ErrorAs(t, enable("go-audit-logs", "audit/"), &insufficient, "a policy for another cluster")
+	_, err = s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("go-audit-logs"), Policy: aws.String(fmt.Sprintf(doc, "go-logs"))})
+	require.NoError(t, err)
+	require.NoError(t, enable("go-audit-logs", "audit/"))
+
+	st, err := rs.DescribeLoggingStatus(ctx, &redshift.DescribeLoggingStatusInput{ClusterIdentifier: aws.String("go-logs")})
+	require.NoError(t, err)
+	require.True(t, aws.ToBool(st.LoggingEnabled))
+	require.Equal(t, "go-audit-logs", aws.ToString(st.BucketName))
+	require.Equal(t, "audit/", aws.ToString(st.S3KeyPrefix))
+	require.Equal(t, []string{"connectionlog", "userlog", "useractivitylog"}, st.LogExports)
 }

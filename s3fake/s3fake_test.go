@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -262,4 +264,55 @@ func TestControlHandler(t *testing.T) {
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	require.Contains(t, string(b), "the bucket belongs to account 111122223333")
+}
+
+// TestVirtualHostStyle: the SDK names the bucket in the host (bucket.localhost).
+func TestVirtualHostStyle(t *testing.T) {
+	ts := newS3(t)
+	addr := strings.TrimPrefix(ts.url, "http://")
+	_, port, _ := net.SplitHostPort(addr)
+	dial := func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, addr) // bucket.localhost resolves here
+	}
+	c := s3.New(s3.Options{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
+		BaseEndpoint: aws.String("http://localhost:" + port),
+		HTTPClient:   &http.Client{Transport: &http.Transport{DialContext: dial}}})
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("vhost")})
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("vhost"), Key: aws.String("a/b.txt"), Body: strings.NewReader("hi")})
+	require.NoError(t, err)
+	got, err := ts.client("test", "test").GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("vhost"), Key: aws.String("a/b.txt")})
+	require.NoError(t, err, "path-style reads what virtual-host style wrote")
+	b, _ := io.ReadAll(got.Body)
+	require.Equal(t, "hi", string(b))
+}
+
+// TestStreamingUpload: an unseekable body over TLS makes the SDK send aws-chunked with a
+// trailing checksum (STREAMING-UNSIGNED-PAYLOAD-TRAILER); s3fake decodes and verifies it.
+func TestStreamingUpload(t *testing.T) {
+	ts := newS3(t)
+	var mode atomic.Value
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut && strings.Contains(r.URL.Path, "/k") {
+			mode.Store(r.Header.Get("X-Amz-Content-Sha256") + " " + r.Header.Get("X-Amz-Trailer"))
+		}
+		ts.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	c := s3.New(s3.Options{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
+		BaseEndpoint: aws.String(srv.URL), UsePathStyle: true, HTTPClient: srv.Client()})
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("stream")})
+	require.NoError(t, err)
+	data := strings.Repeat("0123456789", 100_000)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("stream"), Key: aws.String("k"),
+		Body: io.NopCloser(strings.NewReader(data)), ContentLength: aws.Int64(int64(len(data))),
+		ChecksumAlgorithm: "CRC32"})
+	require.NoError(t, err)
+	got, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("stream"), Key: aws.String("k")})
+	require.NoError(t, err)
+	b, _ := io.ReadAll(got.Body)
+	require.Equal(t, data, string(b))
+	require.Equal(t, "STREAMING-UNSIGNED-PAYLOAD-TRAILER x-amz-checksum-crc32", mode.Load())
 }
