@@ -17,16 +17,21 @@ import (
 	"github.com/fakeshift/fakeshift/store"
 )
 
-// serve builds a cluster over db and serves it on a free loopback port.
-func serve(t *testing.T, db *store.DB) (*cluster.Cluster, string) {
+// serve builds a cluster over db and serves it on a free loopback port; opts change its
+// spec first.
+func serve(t *testing.T, db *store.DB, opts ...func(*cluster.Spec)) (*cluster.Cluster, string) {
 	t.Helper()
-	c, err := cluster.New(context.Background(), cluster.Spec{
+	spec := cluster.Spec{
 		ID: "test", Database: "dev", MasterUser: "awsuser", MasterPassword: "Master123",
 		Store: db,
 		OpenEngine: func(ctx context.Context, database string, source sql.RecordSource) (sql.Engine, error) {
 			return duckdb.Open(ctx, duckdb.Config{Source: source})
 		},
-	})
+	}
+	for _, o := range opts {
+		o(&spec)
+	}
+	c, err := cluster.New(context.Background(), spec)
 	require.NoError(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)

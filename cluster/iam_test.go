@@ -10,7 +10,6 @@ import (
 	"crypto/x509/pkix"
 	"fmt"
 	"math/big"
-	"net"
 	"net/url"
 	"strings"
 	"testing"
@@ -21,8 +20,6 @@ import (
 
 	"github.com/fakeshift/fakeshift/clock"
 	"github.com/fakeshift/fakeshift/cluster"
-	"github.com/fakeshift/fakeshift/sql"
-	"github.com/fakeshift/fakeshift/sql/duckdb"
 )
 
 func selfSigned(t *testing.T) *tls.Config {
@@ -35,22 +32,9 @@ func selfSigned(t *testing.T) *tls.Config {
 	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
 }
 
-// serveTLS is serve with TLS and a manual clock.
+// serveTLS is serve with TLS and a clock.
 func serveTLS(t *testing.T, clk clock.Clock) (*cluster.Cluster, string) {
-	t.Helper()
-	c, err := cluster.New(context.Background(), cluster.Spec{
-		ID: "iam", Database: "dev", MasterUser: "awsuser", MasterPassword: "Master123",
-		Store: memStore(t), TLS: selfSigned(t), Clock: clk,
-		OpenEngine: func(ctx context.Context, database string, source sql.RecordSource) (sql.Engine, error) {
-			return duckdb.Open(ctx, duckdb.Config{Source: source})
-		},
-	})
-	require.NoError(t, err)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	go c.Serve(ln)
-	t.Cleanup(func() { c.Shutdown(context.Background()) })
-	return c, ln.Addr().String()
+	return serve(t, memStore(t), func(s *cluster.Spec) { s.TLS, s.Clock = selfSigned(t), clk })
 }
 
 func connectWith(t *testing.T, addr, user, password, sslmode string) (*pgx.Conn, error) {

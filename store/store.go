@@ -187,19 +187,7 @@ func (tx *Tx) Delete(key []byte) error {
 // Scan calls fn for every key under prefix, in key order. The key and value passed to fn are
 // valid only during the call.
 func (tx *Tx) Scan(prefix []byte, fn func(key, val []byte) error) error {
-	full := tx.space.key(prefix)
-	it := tx.txn.NewIterator(badger.IteratorOptions{Prefix: full, PrefetchValues: true, PrefetchSize: 64})
-	defer it.Close()
-	for it.Seek(full); it.ValidForPrefix(full); it.Next() {
-		item := it.Item()
-		err := item.Value(func(val []byte) error {
-			return fn(item.Key()[len(tx.space.prefix):], val)
-		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return tx.ScanFrom(prefix, nil, fn)
 }
 
 // badgerLogger sends badger's messages to slog; its chatty Info and Debug go to Debug.

@@ -390,17 +390,7 @@ func (b *Backend) dropObjects(bucket string) ([]garbage, error) {
 		if err != nil || len(keys) == 0 {
 			return trash, err
 		}
-		var g garbage
-		err = b.space.Update(func(tx *store.Tx) error {
-			for _, k := range keys {
-				if err := tx.Delete(k); err != nil {
-					return err
-				}
-			}
-			var err error
-			g, err = markGarbage(tx, refs)
-			return err
-		})
+		g, err := b.deleteMarking(keys, refs)
 		if err != nil {
 			return trash, err
 		}
@@ -436,4 +426,21 @@ func viewCollect(s *store.Space, prefix []byte, n int) (keys, vals [][]byte, err
 		return err
 	})
 	return keys, vals, err
+}
+
+// deleteMarking deletes keys and marks the data they referred to as garbage, in one
+// transaction.
+func (b *Backend) deleteMarking(keys [][]byte, refs []dataRef) (garbage, error) {
+	var g garbage
+	err := b.space.Update(func(tx *store.Tx) error {
+		for _, k := range keys {
+			if err := tx.Delete(k); err != nil {
+				return err
+			}
+		}
+		var err error
+		g, err = markGarbage(tx, refs)
+		return err
+	})
+	return g, err
 }

@@ -331,17 +331,7 @@ func (b *Backend) dropUpload(bucket, key string, id gofakes3.UploadID) ([]garbag
 		if len(keys) == 0 {
 			break
 		}
-		var g garbage
-		err = b.space.Update(func(tx *store.Tx) error {
-			for _, k := range keys {
-				if err := tx.Delete(k); err != nil {
-					return err
-				}
-			}
-			var err error
-			g, err = markGarbage(tx, refs)
-			return err
-		})
+		g, err := b.deleteMarking(keys, refs)
 		if err != nil {
 			return trash, err
 		}
