@@ -213,9 +213,6 @@ func (s *S3) createBucket(c *call) error {
 	if err := validBucketName(c.bucket); err != nil {
 		return err
 	}
-	if err := s.authorize(c, c.op.action, c.resourceARN(), nil); err != nil {
-		return err
-	}
 	var conf struct {
 		LocationConstraint string `xml:"LocationConstraint"`
 	}
