@@ -57,6 +57,9 @@ type Config struct {
 	ClusterPorts string
 	// AdvertiseHost is the host name the Redshift API reports in cluster endpoints.
 	AdvertiseHost string
+	// LogInterval is how often audit log files are delivered to S3; 0 means one minute,
+	// negative means only on flush.
+	LogInterval time.Duration
 	// ShutdownTimeout bounds Close; 0 means 5 seconds.
 	ShutdownTimeout time.Duration
 
@@ -86,6 +89,9 @@ func (c Config) withDefaults() Config {
 	def(&c.MasterPassword, DefaultMasterPassword)
 	def(&c.ClusterPorts, DefaultClusterPorts)
 	def(&c.AdvertiseHost, DefaultAdvertiseHost)
+	if c.LogInterval == 0 {
+		c.LogInterval = time.Minute
+	}
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = 5 * time.Second
 	}

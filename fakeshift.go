@@ -129,6 +129,8 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		return nil, err
 	}
 	undo = append(undo, func() { s.stopClusters(context.Background()) })
+	s.api.StartDelivery(cfg.LogInterval)
+	undo = append(undo, s.api.Close)
 
 	s.http = &http.Server{Handler: s.frontDoor(), ReadHeaderTimeout: 30 * time.Second,
 		ErrorLog: slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelDebug)}
@@ -181,6 +183,12 @@ func (s *Server) inProcessS3() *s3.Client {
 		HTTPClient: &http.Client{Transport: s.s3.Transport()}})
 }
 
+// FlushLogs delivers every audit record owed to S3 now, for every cluster whose logging is
+// enabled, and returns when the files are in S3 (or the failures recorded).
+func (s *Server) FlushLogs(ctx context.Context) ([]redshiftapi.ClusterDelivery, error) {
+	return s.api.FlushLogs(ctx, false)
+}
+
 // S3 returns the S3 endpoint, for its Go controls (faults, ownership transfer, refusals).
 func (s *Server) S3() *s3fake.S3 { return s.s3 }
 
@@ -194,6 +202,7 @@ func (s *Server) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 		defer cancel()
 		var errs []error
+		s.api.Close()
 		if err := s.stopClusters(ctx); err != nil {
 			errs = append(errs, err)
 		}

@@ -23,6 +23,7 @@ const (
 func (s *Server) frontDoor() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_fakeshift/health", s.health)
+	mux.HandleFunc("POST /_fakeshift/flush", s.flush)
 	mux.Handle("/_fakeshift/s3/", http.StripPrefix("/_fakeshift/s3", s.s3.ControlHandler()))
 	mux.HandleFunc("/_fakeshift/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no control endpoint " + r.Method + " " + r.URL.Path})
@@ -40,6 +41,16 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 		"postgres":   s.pgLn.Addr().String(),
 		"uptime_s":   time.Since(s.started).Seconds(),
 	})
+}
+
+// flush delivers the audit logs owed to S3 now and answers what went where.
+func (s *Server) flush(w http.ResponseWriter, r *http.Request) {
+	got, err := s.FlushLogs(r.Context())
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"deliveries": got})
 }
 
 // sigV4Service returns the service named in a request's SigV4 credential scope

@@ -279,6 +279,11 @@ func (c *Cluster) SetLogExports(exports []string) {
 	})
 }
 
+// DeliverLogs uploads the audit records owed to S3 (see logger.Logger.Deliver).
+func (c *Cluster) DeliverLogs(ctx context.Context, d logger.Destination, holdBack bool) ([]logger.Delivered, error) {
+	return c.audit.Deliver(ctx, d, holdBack)
+}
+
 // DeleteData removes everything a cluster kept in the store (catalog and audit records),
 // for DeleteCluster. The cluster must not be running.
 func DeleteData(db *store.DB, id string) error {

@@ -63,6 +63,8 @@ type Logger struct {
 	// delivers decides, when a record is made, whether it will be delivered to S3.
 	deliverMu sync.RWMutex
 	delivers  func(logType string) bool
+	// deliverLock serialises deliveries.
+	deliverLock sync.Mutex
 }
 
 // Options configure Open. Store and ClusterID are required.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/fakeshift/fakeshift/store"
@@ -37,13 +38,14 @@ type recordHead struct {
 }
 
 // Prune removes from the system tables the records older than the retention period, by the
-// logger's clock. A record still to be delivered to S3 is never pruned: retention empties the
-// tables, never what the log files are owed. It returns how many records went.
+// logger's clock. A record still to be delivered to S3 is never pruned (once in a delivered
+// file it may be): retention empties the tables, never what the log files are owed. It returns how many records went.
 func (l *Logger) Prune() (int, error) {
 	cutoff := l.clock.Now().Add(-l.retention)
 	l.inflight.Wait()
 	pruned := 0
-	for _, logType := range []string{ConnectionLog, UserLog, UserActivityLog} {
+	for _, logType := range LogTypes {
+		delivered := l.deliveredUpTo(logType)
 		var keys [][]byte
 		err := l.space.Scan([]byte(keyRecords+logType+"/"), func(key, val []byte) error {
 			var h recordHead
@@ -53,7 +55,11 @@ func (l *Logger) Prune() (int, error) {
 			if !h.RecordTime.Before(cutoff) {
 				return errStopScan
 			}
-			if !h.Deliver {
+			seq, err := strconv.ParseInt(string(key[len(key)-20:]), 10, 64)
+			if err != nil {
+				return fmt.Errorf("record key %q: %w", key, err)
+			}
+			if !h.Deliver || seq <= delivered {
 				keys = append(keys, append([]byte(nil), key...))
 				if logType == UserActivityLog && h.QueryID != 0 {
 					keys = append(keys, fmt.Appendf(nil, "%s%020d", keyCompletions, h.QueryID))

@@ -136,7 +136,15 @@ func (l loggingState) status() LoggingStatus {
 	return out
 }
 
+// disableLogging delivers what is owed first (fakeshift's choice: DisableLogging does not
+// strand records; a delivery that fails leaves them for the day logging is enabled again),
+// then stops deliveries: records made while disabled are never owed.
 func (s *API) disableLogging(c *call) (any, error) {
+	if raw, err := c.required("ClusterIdentifier"); err == nil {
+		if _, err := s.flush(c.ctx, false, strings.ToLower(raw)); err != nil {
+			s.log.Warn("final delivery before DisableLogging", "cluster", raw, "err", err)
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st, cl, err := s.running(c)

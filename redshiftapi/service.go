@@ -75,6 +75,11 @@ type API struct {
 	space    *store.Space
 
 	mu sync.Mutex // serialises changes of clusters and parameter groups
+
+	deliverMu sync.Mutex // serialises deliveries
+	stop      chan struct{}
+	closeOnce sync.Once
+	wg        sync.WaitGroup
 }
 
 // New builds the service and starts the clusters made through it before a restart (with
@@ -90,7 +95,7 @@ func New(ctx context.Context, cfg Config) (*API, error) {
 		cfg.Logger = slog.Default()
 	}
 	s := &API{cfg: cfg, log: cfg.Logger.With("subsystem", "redshiftapi"), verifier: auth.NewVerifier(cfg.Directory),
-		space: cfg.Store.Space("redshiftapi")}
+		space: cfg.Store.Space("redshiftapi"), stop: make(chan struct{})}
 	if err := s.restore(ctx); err != nil {
 		return nil, err
 	}

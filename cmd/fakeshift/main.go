@@ -64,6 +64,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.BoolVar(&c.RequireSSL, "require-ssl", false, "the default cluster's require_ssl parameter: refuse plain connections")
 	fs.BoolVar(&c.Fsync, "fsync", false, "sync every store commit to disk (with --data-dir)")
 	fs.BoolVar(&c.EchoAudit, "echo-audit", false, "send every session its own audit records as NOTICEs (SET fakeshift.echo_audit)")
+	fs.DurationVar(&c.LogInterval, "log-interval", time.Minute, "how often audit log files are delivered to S3 (Redshift: about an hour); negative: only on POST /_fakeshift/flush")
 	str(&c.EngineMemoryLimit, "engine-memory-limit", "512MB", "memory limit of each cluster's SQL engine")
 	fs.IntVar(&c.EngineThreads, "engine-threads", 1, "threads of each cluster's SQL engine")
 	str(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")

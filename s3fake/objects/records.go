@@ -22,7 +22,10 @@ const (
 	famMarker  = "p/" // p/<marker id>                          data to remove (pending or garbage)
 	famUpload  = "u/" // u/<bucket>\x00<key>\x00<upload id>     multipart upload record
 	famPart    = "m/" // m/<bucket>\x00<key>\x00<upload id>\x00<part number, 4 bytes BE>
+	famVersion = "v/" // v/<bucket>\x00<key>\x00<^sequence, 8 bytes BE>  noncurrent version
 	counterKey = "n/upload"
+	// versionCounterKey is the counter of version sequence numbers.
+	versionCounterKey = "n/version"
 )
 
 // uploadIDLen is the length of an upload id: a zero-padded decimal counter, so that the
@@ -48,6 +51,27 @@ func uploadPrefix(bucket string) []byte { return []byte(famUpload + bucket + "\x
 func uploadKey(bucket, key string, id gofakes3.UploadID) []byte {
 	return []byte(famUpload + bucket + "\x00" + key + "\x00" + string(id))
 }
+
+// bucketVersionsPrefix is the prefix of every noncurrent version of a bucket.
+func bucketVersionsPrefix(bucket string) []byte { return []byte(famVersion + bucket + "\x00") }
+
+// versionPrefix is the prefix of the noncurrent versions of one key (and of longer keys that
+// start with it and NUL: isVersion tells them apart).
+func versionPrefix(bucket, key string) []byte {
+	return []byte(famVersion + bucket + "\x00" + key + "\x00")
+}
+
+// versionKey is the key of a noncurrent version: the sequence number inverted, so that the
+// versions of a key list newest first.
+func versionKey(bucket, key string, seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(versionPrefix(bucket, key), ^seq)
+}
+
+// isVersion reports whether k, found under a key's version prefix, is one of its versions.
+func isVersion(prefix, k []byte) bool { return len(k) == len(prefix)+8 }
+
+// seqOfVersionKey is the sequence number a version key ends with.
+func seqOfVersionKey(k []byte) uint64 { return ^binary.BigEndian.Uint64(k[len(k)-8:]) }
 
 // partPrefix is the prefix of the part records of one upload.
 func partPrefix(bucket, key string, id gofakes3.UploadID) []byte {

@@ -1,0 +1,197 @@
+package integration
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/redshift"
+	rstypes "github.com/aws/aws-sdk-go-v2/service/redshift/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fakeshift/fakeshift"
+	"github.com/fakeshift/fakeshift/auth"
+	"github.com/fakeshift/fakeshift/fixtures"
+)
+
+var logKey = regexp.MustCompile(`^audit/AWSLogs/123456789012/redshift/us-east-1/\d{4}/\d{2}/\d{2}/123456789012_redshift_us-east-1_fakeshift_(connectionlog|userlog|useractivitylog)_\d{4}-\d{2}-\d{2}T\d{2}:\d{2}\.gz$`)
+
+// logLines downloads every log file of the bucket and returns their lines per log type.
+func logLines(t *testing.T, c *s3.Client, bucket string) map[string][]string {
+	ctx := context.Background()
+	list, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
+	require.NoError(t, err)
+	out := map[string][]string{}
+	for _, o := range list.Contents {
+		key := aws.ToString(o.Key)
+		m := logKey.FindStringSubmatch(key)
+		require.NotNil(t, m, "key %s has Redshift's pattern", key)
+		got, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: o.Key})
+		require.NoError(t, err)
+		require.Equal(t, s3types.ServerSideEncryptionAes256, got.ServerSideEncryption)
+		zr, err := gzip.NewReader(got.Body)
+		require.NoError(t, err)
+		b, err := io.ReadAll(zr)
+		require.NoError(t, err)
+		got.Body.Close()
+		text := strings.TrimSuffix(string(b), "\n")
+		if m[1] == "useractivitylog" { // a record starts with a quote; queries may span lines
+			for _, rec := range regexp.MustCompile(`(?m)^'\d{4}-`).Split(text, -1)[1:] {
+				out[m[1]] = append(out[m[1]], rec)
+			}
+		} else {
+			out[m[1]] = append(out[m[1]], strings.Split(text, "\n")...)
+		}
+	}
+	return out
+}
+
+func flush(t *testing.T, f *fixtures.Fakeshift) []map[string]any {
+	resp, err := http.Post(f.Endpoints().HTTP+"/_fakeshift/flush", "application/json", nil)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var body struct {
+		Deliveries []map[string]any `json:"deliveries"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+	return body.Deliveries
+}
+
+// TestLogDelivery: logging on the default cluster, a workload, a flush; the files are in S3
+// in Redshift's layout, then each delivery failure shows in DescribeLoggingStatus and, once
+// fixed, every record arrives exactly once.
+func TestLogDelivery(t *testing.T) {
+	f := fixtures.New(t, fixtures.WithConfig(func(c *fakeshift.Config) { c.LogInterval = -1 }))
+	ctx := context.Background()
+	rs := redshiftClient(f)
+	s3c := s3Client(f, "test", "test")
+	const bucket = "delivery-logs"
+	policy := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},
+		"Action":["s3:PutObject","s3:GetBucketAcl"],"Resource":["arn:aws:s3:::delivery-logs","arn:aws:s3:::delivery-logs/*"],
+		"Condition":{"StringEquals":{"aws:SourceArn":"arn:aws:redshift:us-east-1:123456789012:cluster:fakeshift"}}}]}`
+	_, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)})
+	require.NoError(t, err)
+	_, err = s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(policy)})
+	require.NoError(t, err)
+
+	// User activity logging on the default cluster: a group, and the reboot that applies it.
+	_, err = rs.CreateClusterParameterGroup(ctx, &redshift.CreateClusterParameterGroupInput{ParameterGroupName: aws.String("activity"),
+		ParameterGroupFamily: aws.String("redshift-2.0"), Description: aws.String("activity")})
+	require.NoError(t, err)
+	_, err = rs.ModifyClusterParameterGroup(ctx, &redshift.ModifyClusterParameterGroupInput{ParameterGroupName: aws.String("activity"),
+		Parameters: []rstypes.Parameter{{ParameterName: aws.String("enable_user_activity_logging"), ParameterValue: aws.String("true")}}})
+	require.NoError(t, err)
+	_, err = rs.ModifyCluster(ctx, &redshift.ModifyClusterInput{ClusterIdentifier: aws.String("fakeshift"), ClusterParameterGroupName: aws.String("activity")})
+	require.NoError(t, err)
+	_, err = rs.RebootCluster(ctx, &redshift.RebootClusterInput{ClusterIdentifier: aws.String("fakeshift")})
+	require.NoError(t, err)
+	_, err = rs.EnableLogging(ctx, &redshift.EnableLoggingInput{ClusterIdentifier: aws.String("fakeshift"), BucketName: aws.String(bucket),
+		S3KeyPrefix: aws.String("audit/")})
+	require.NoError(t, err)
+
+	master := f.Master()
+	for _, q := range []string{"create user alice password 'Alice1234'", "select 42", "select 'two\nlines'"} {
+		_, err := master.Exec(ctx, q)
+		require.NoError(t, err, q)
+	}
+	alice := f.Connect("alice", "Alice1234")
+	_, err = alice.Exec(ctx, "select 'alice was here'")
+	require.NoError(t, err)
+
+	require.NotEmpty(t, flush(t, f))
+	lines := logLines(t, s3c, bucket)
+	require.Len(t, lines["userlog"], 1)
+	require.True(t, strings.HasPrefix(lines["userlog"][0], "101|alice |"), lines["userlog"][0])
+	activity := strings.Join(lines["useractivitylog"], "")
+	for _, q := range []string{"LOG: create user alice password '***'", "LOG: select 42", "LOG: select 'two\nlines'", "LOG: select 'alice was here'"} {
+		require.Contains(t, activity, q)
+	}
+	require.NotContains(t, activity, "Alice1234")
+	require.NotEmpty(t, lines["connectionlog"])
+	status, err := rs.DescribeLoggingStatus(ctx, &redshift.DescribeLoggingStatusInput{ClusterIdentifier: aws.String("fakeshift")})
+	require.NoError(t, err)
+	require.NotNil(t, status.LastSuccessfulDeliveryTime)
+
+	// Failures: each one recorded, LoggingEnabled stays true, nothing lost.
+	failWith := func(breakIt func(), msg string, fix func()) {
+		t.Helper()
+		breakIt()
+		_, err := master.Exec(ctx, "select 'during: "+msg+"'")
+		require.NoError(t, err)
+		flush(t, f)
+		st, err := rs.DescribeLoggingStatus(ctx, &redshift.DescribeLoggingStatusInput{ClusterIdentifier: aws.String("fakeshift")})
+		require.NoError(t, err)
+		require.True(t, aws.ToBool(st.LoggingEnabled))
+		require.Contains(t, aws.ToString(st.LastFailureMessage), msg)
+		require.NotNil(t, st.LastFailureTime)
+		fix()
+	}
+	failWith(func() {
+		_, err := s3c.DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: aws.String(bucket)})
+		require.NoError(t, err)
+	}, "Cannot read ACLs of bucket delivery-logs", func() {
+		_, err := s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(policy)})
+		require.NoError(t, err)
+	})
+	failWith(func() {
+		_, err := s3c.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: aws.String(bucket),
+			ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
+				ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms}}}}})
+		require.NoError(t, err)
+	}, "KMS", func() {
+		_, err := s3c.DeleteBucketEncryption(ctx, &s3.DeleteBucketEncryptionInput{Bucket: aws.String(bucket)})
+		require.NoError(t, err)
+	})
+	failWith(func() { require.NoError(t, f.S3().TransferOwnership(bucket, auth.SecondAccountID)) },
+		"The bucket owner has changed", func() {
+			require.NoError(t, f.S3().TransferOwnership(bucket, auth.DefaultAccountID))
+			_, err := s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(policy)})
+			require.NoError(t, err)
+		})
+
+	// After the fixes, one more flush delivers the backlog; every record arrives once.
+	flush(t, f)
+	lines = logLines(t, s3c, bucket)
+	activity = strings.Join(lines["useractivitylog"], "")
+	for _, msg := range []string{"Cannot read ACLs", "KMS", "The bucket owner has changed"} {
+		require.Equal(t, 1, strings.Count(activity, "select 'during: "+msg), msg)
+	}
+	var records int
+	require.NoError(t, master.QueryRow(ctx, "select count(*) from stl_userlog where username = 'alice'").Scan(&records))
+	require.Len(t, lines["userlog"], records)
+
+	// The AWS CLI downloads the files, and zcat reads them.
+	if bin, err := exec.LookPath("aws"); err == nil {
+		dir := t.TempDir()
+		cmd := exec.Command(bin, "s3", "cp", "--recursive", "s3://"+bucket+"/audit/", dir)
+		cmd.Env = awsEnv(f, "test", "test")
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "%s", out)
+		var files []string
+		require.NoError(t, filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+			if err == nil && !info.IsDir() {
+				files = append(files, p)
+			}
+			return err
+		}))
+		sort.Strings(files)
+		zcat, err := exec.Command("zcat", files...).Output()
+		require.NoError(t, err)
+		require.Contains(t, string(zcat), "LOG: select 42")
+		require.True(t, bytes.Contains(zcat, []byte("101|alice |")))
+	}
+}
