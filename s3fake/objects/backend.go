@@ -54,8 +54,8 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Backend is a gofakes3.Backend and gofakes3.MultipartBackend over a store key space. It is
-// safe for concurrent use. One Backend at a time may work on a space: New removes the data
+// Backend is a gofakes3.Backend, gofakes3.MultipartBackend and gofakes3.VersionedBackend
+// over a store key space. It is safe for concurrent use. One Backend at a time may work on a space: New removes the data
 // that writes in progress have not committed yet.
 type Backend struct {
 	space   *store.Space
@@ -64,6 +64,8 @@ type Backend struct {
 	perTxn  int // chunks per write transaction
 	log     *slog.Logger
 	uploads *store.Counter
+	// versions numbers the versions written in versioned buckets (objectRecord.Seq).
+	versions *store.Counter
 
 	// buckets orders changes to the set of buckets (create, delete) and to bucket
 	// attributes, held exclusively, against commits into a bucket, which hold it shared: a
@@ -77,6 +79,7 @@ type Backend struct {
 var (
 	_ gofakes3.Backend          = (*Backend)(nil)
 	_ gofakes3.MultipartBackend = (*Backend)(nil)
+	_ gofakes3.VersionedBackend = (*Backend)(nil)
 )
 
 // New returns a backend over space. It removes what a crash left behind: the chunks of
@@ -100,6 +103,8 @@ func New(space *store.Space, opts Options) (*Backend, error) {
 		perTxn:  max(1, writeBatch/chunk),
 		log:     opts.Logger,
 		uploads: space.Counter(counterKey, 1, 64),
+		// The first is 1: 0 is the sequence number of an object without versions.
+		versions: space.Counter(versionCounterKey, 1, 1024),
 	}
 	if b.clock == nil {
 		b.clock = clock.Real{}
@@ -270,12 +275,13 @@ func (b *Backend) UpdateBucketAttrs(name string, fn func(old []byte) ([]byte, er
 
 // DeleteBucket deletes an empty bucket, and the multipart uploads in progress in it. It
 // returns gofakes3.ResourceError(gofakes3.ErrBucketNotEmpty, name) if the bucket holds an
-// object, gofakes3.BucketNotFound(name) if there is no such bucket.
+// object, or any version or delete marker, gofakes3.BucketNotFound(name) if there is no
+// such bucket.
 func (b *Backend) DeleteBucket(name string) error {
 	return b.deleteBucket(name, false)
 }
 
-// ForceDeleteBucket deletes a bucket with everything in it.
+// ForceDeleteBucket deletes a bucket with everything in it, versions included.
 func (b *Backend) ForceDeleteBucket(name string) error {
 	return b.deleteBucket(name, true)
 }
@@ -291,7 +297,7 @@ func (b *Backend) deleteBucket(name string, force bool) error {
 				return err
 			}
 			var err error
-			empty, err = isEmpty(tx, objectPrefix(name))
+			empty, err = bucketEmpty(tx, name)
 			return err
 		})
 		if err != nil {
@@ -301,10 +307,12 @@ func (b *Backend) deleteBucket(name string, force bool) error {
 			return gofakes3.ResourceError(gofakes3.ErrBucketNotEmpty, name)
 		}
 		if !empty {
-			g, err := b.dropObjects(name)
-			trash = append(trash, g...)
-			if err != nil {
-				return err
+			for _, prefix := range [][]byte{objectPrefix(name), bucketVersionsPrefix(name)} {
+				g, err := b.dropObjects(prefix)
+				trash = append(trash, g...)
+				if err != nil {
+					return err
+				}
 			}
 		}
 		g, err := b.dropUploads(name)
@@ -313,7 +321,7 @@ func (b *Backend) deleteBucket(name string, force bool) error {
 			return err
 		}
 		return b.space.Update(func(tx *store.Tx) error {
-			empty, err := isEmpty(tx, objectPrefix(name))
+			empty, err := bucketEmpty(tx, name)
 			if err != nil {
 				return err
 			}
@@ -328,6 +336,16 @@ func (b *Backend) deleteBucket(name string, force bool) error {
 }
 
 var errStop = errors.New("stop")
+
+// bucketEmpty reports whether a bucket holds neither objects nor versions (a key whose
+// versions are all noncurrent still has its current delete marker).
+func bucketEmpty(tx *store.Tx, name string) (bool, error) {
+	empty, err := isEmpty(tx, objectPrefix(name))
+	if err != nil || !empty {
+		return empty, err
+	}
+	return isEmpty(tx, bucketVersionsPrefix(name))
+}
 
 // isEmpty reports whether no key starts with prefix.
 func isEmpty(tx *store.Tx, prefix []byte) (bool, error) {
@@ -358,11 +376,11 @@ func collect(tx *store.Tx, prefix []byte, n int) (keys, vals [][]byte, err error
 	return keys, vals, err
 }
 
-// dropObjects deletes the objects of a bucket, a batch of records per transaction (at most
-// dropBatch of them, referring to at most dropRefs data segments: the marker of their data
-// must stay well under badger's value limit), their data marked for removal in the same
-// transaction. The caller holds buckets.
-func (b *Backend) dropObjects(bucket string) ([]garbage, error) {
+// dropObjects deletes the object (or version) records under prefix, a batch of records per
+// transaction (at most dropBatch of them, referring to at most dropRefs data segments: the
+// marker of their data must stay well under badger's value limit), their data marked for
+// removal in the same transaction. The caller holds buckets.
+func (b *Backend) dropObjects(prefix []byte) ([]garbage, error) {
 	const dropBatch, dropRefs = 256, 10000
 	var trash []garbage
 	for {
@@ -370,7 +388,7 @@ func (b *Backend) dropObjects(bucket string) ([]garbage, error) {
 		var refs []dataRef
 		err := b.space.View(func(tx *store.Tx) error {
 			keys, refs = nil, nil
-			err := tx.Scan(objectPrefix(bucket), func(k, v []byte) error {
+			err := tx.Scan(prefix, func(k, v []byte) error {
 				if len(keys) == dropBatch || len(refs) >= dropRefs {
 					return errStop
 				}

@@ -107,19 +107,21 @@ func (e *env) keys(prefix string) int {
 	return n
 }
 
-// requireClean checks that no data is left but that of the objects and parts: every chunk
-// belongs to a record, no marker remains.
+// requireClean checks that no data is left but that of the objects, their versions and
+// parts: every chunk belongs to a record, no marker remains.
 func (e *env) requireClean() {
 	e.t.Helper()
 	want := map[string]int64{}
-	require.NoError(e.t, e.space.Scan([]byte(famObject), func(k, v []byte) error {
-		o, err := decodeObject(v)
-		require.NoError(e.t, err)
-		for _, s := range o.Segs {
-			want[s.ID] += s.chunks()
-		}
-		return nil
-	}))
+	for _, fam := range []string{famObject, famVersion} {
+		require.NoError(e.t, e.space.Scan([]byte(fam), func(k, v []byte) error {
+			o, err := decodeObject(v)
+			require.NoError(e.t, err)
+			for _, s := range o.Segs {
+				want[s.ID] += s.chunks()
+			}
+			return nil
+		}))
+	}
 	require.NoError(e.t, e.space.Scan([]byte(famPart), func(k, v []byte) error {
 		p, err := decodePart(v)
 		require.NoError(e.t, err)

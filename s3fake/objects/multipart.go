@@ -151,7 +151,8 @@ func partNumberOf(k []byte) int {
 // long; otherwise gofakes3.ErrInvalidPartOrder, gofakes3.ErrInvalidPart or an error with
 // code ErrEntityTooSmall. The object refers to the parts' data, not a copy; parts not
 // listed are removed. Its ETag is S3's for a multipart object: the MD5 of the parts' MD5s,
-// a dash and the number of parts (see MultipartETagHeader).
+// a dash and the number of parts (see MultipartETagHeader). The object becomes the key's
+// current version as PutObject's does, and the version id is PutObject's.
 func (b *Backend) CompleteMultipartUpload(bucket, key string, id gofakes3.UploadID, input *gofakes3.CompleteMultipartUploadRequest) (gofakes3.VersionID, string, error) {
 	if input == nil || len(input.Parts) == 0 {
 		return "", "", gofakes3.ErrorMessage(gofakes3.ErrMalformedXML, gofakes3.ErrMalformedXML.Message())
@@ -163,6 +164,7 @@ func (b *Backend) CompleteMultipartUpload(bucket, key string, id gofakes3.Upload
 	}
 	var trash []garbage
 	var rec *objectRecord
+	var versionID gofakes3.VersionID
 	err := func() error {
 		defer b.lockWrite(uploadLock(id), objectLock(bucket, key))()
 		var upload *uploadRecord
@@ -235,6 +237,10 @@ func (b *Backend) CompleteMultipartUpload(bucket, key string, id gofakes3.Upload
 
 		inline := listed[:min(len(listed), inlinePartDeletes)]
 		listed = listed[len(inline):]
+		seq, err := b.nextSeq()
+		if err != nil {
+			return err
+		}
 		rec.Modified = b.now()
 		var g garbage
 		err = b.space.Update(func(tx *store.Tx) error {
@@ -242,11 +248,12 @@ func (b *Backend) CompleteMultipartUpload(bucket, key string, id gofakes3.Upload
 			if _, err := getUpload(tx, bucket, key, id); err != nil {
 				return err
 			}
-			old, err := getObject(tx, bucket, key)
+			r, err := getBucket(tx, bucket)
 			if err != nil {
 				return err
 			}
-			if err := tx.Put(objectKey(bucket, key), encodeObject(rec)); err != nil {
+			old, err := getObject(tx, bucket, key)
+			if err != nil {
 				return err
 			}
 			if err := tx.Delete(uploadKey(bucket, key, id)); err != nil {
@@ -257,9 +264,9 @@ func (b *Backend) CompleteMultipartUpload(bucket, key string, id gofakes3.Upload
 					return err
 				}
 			}
-			if old != nil {
-				g, err = markGarbage(tx, refsOf(old.Segs))
-			}
+			setVersion(rec, r.Versioning, seq)
+			versionID = resultVersionID(r.Versioning, rec)
+			g, err = install(tx, bucket, key, r.Versioning, rec, old)
 			return err
 		})
 		if err != nil {
@@ -273,7 +280,7 @@ func (b *Backend) CompleteMultipartUpload(bucket, key string, id gofakes3.Upload
 	if err != nil {
 		return "", "", wrap(err, "complete multipart upload of %q in bucket %q", key, bucket)
 	}
-	return "", `"` + rec.etag() + `"`, nil
+	return versionID, `"` + rec.etag() + `"`, nil
 }
 
 // AbortMultipartUpload removes an upload and its parts' data.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"net/http"
 	"strings"
 
@@ -59,26 +58,35 @@ func getObject(tx *store.Tx, bucket, key string) (*objectRecord, error) {
 	return o, nil
 }
 
-// loadObject reads an object record, or returns gofakes3.BucketNotFound or
-// gofakes3.KeyNotFound.
+// loadObject reads the record of a key's current object, or returns gofakes3.BucketNotFound
+// or gofakes3.KeyNotFound (also when the current version is a delete marker).
 func (b *Backend) loadObject(bucket, key string) (*objectRecord, error) {
+	o, _, err := b.loadCurrent(bucket, key)
+	return o, err
+}
+
+// loadCurrent is loadObject that also returns the bucket's versioning status.
+func (b *Backend) loadCurrent(bucket, key string) (*objectRecord, gofakes3.VersioningStatus, error) {
 	var o *objectRecord
+	var status gofakes3.VersioningStatus
 	err := b.space.View(func(tx *store.Tx) error {
-		if err := checkBucket(tx, bucket); err != nil {
+		r, err := getBucket(tx, bucket)
+		if err != nil {
 			return err
 		}
-		var err error
+		status = r.Versioning
 		o, err = getObject(tx, bucket, key)
-		if err == nil && o == nil {
+		if err == nil && live(o) == nil {
 			err = gofakes3.KeyNotFound(key)
 		}
 		return err
 	})
-	return o, wrap(err, "read object %q in bucket %q", key, bucket)
+	return o, status, wrap(err, "read object %q in bucket %q", key, bucket)
 }
 
-// object is the gofakes3 view of a record, Contents not set.
-func object(key string, o *objectRecord) *gofakes3.Object {
+// object is the gofakes3 view of a record, Contents not set; its VersionID is set in a
+// versioned bucket only.
+func object(key string, o *objectRecord, status gofakes3.VersioningStatus) *gofakes3.Object {
 	meta := make(map[string]string, len(o.Meta)+2)
 	for k, v := range o.Meta {
 		if !isHidden(k) {
@@ -89,18 +97,23 @@ func object(key string, o *objectRecord) *gofakes3.Object {
 	if o.Parts > 0 {
 		meta[MultipartETagHeader] = `"` + o.etag() + `"`
 	}
-	return &gofakes3.Object{Name: key, Metadata: meta, Size: o.Size, Hash: o.MD5[:]}
+	return &gofakes3.Object{Name: key, Metadata: meta, Size: o.Size, Hash: o.MD5[:], VersionID: resultVersionID(status, o)}
 }
 
 // GetObject returns an object whose Contents stream its data (or the range asked for), a
 // chunk at a time. The Contents fail with ErrDataGone if the object is overwritten or
 // deleted while they are read.
 func (b *Backend) GetObject(bucket, key string, rangeRequest *gofakes3.ObjectRangeRequest) (*gofakes3.Object, error) {
-	o, err := b.loadObject(bucket, key)
+	o, status, err := b.loadCurrent(bucket, key)
 	if err != nil {
 		return nil, err
 	}
-	obj := object(key, o)
+	return b.readObject(key, o, status, rangeRequest)
+}
+
+// readObject is the gofakes3 view of a record, its Contents streaming the range asked for.
+func (b *Backend) readObject(key string, o *objectRecord, status gofakes3.VersioningStatus, rangeRequest *gofakes3.ObjectRangeRequest) (*gofakes3.Object, error) {
+	obj := object(key, o, status)
 	start, length := int64(0), o.Size
 	if rangeRequest != nil {
 		rng, err := rangeRequest.Range(o.Size)
@@ -118,11 +131,11 @@ func (b *Backend) GetObject(bucket, key string, rangeRequest *gofakes3.ObjectRan
 
 // HeadObject returns an object whose Contents are empty.
 func (b *Backend) HeadObject(bucket, key string) (*gofakes3.Object, error) {
-	o, err := b.loadObject(bucket, key)
+	o, status, err := b.loadCurrent(bucket, key)
 	if err != nil {
 		return nil, err
 	}
-	obj := object(key, o)
+	obj := object(key, o, status)
 	obj.Contents = http.NoBody
 	return obj, nil
 }
@@ -135,12 +148,7 @@ func (b *Backend) ObjectMeta(bucket, key string) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	meta := maps.Clone(o.Meta)
-	if meta == nil {
-		meta = map[string]string{}
-	}
-	meta[lastModified] = o.Modified.Format(http.TimeFormat)
-	return meta, nil
+	return metaOf(o), nil
 }
 
 // checkConditions applies gofakes3's rules for conditional writes to the object in place
@@ -168,8 +176,10 @@ func checkConditions(c *gofakes3.PutConditions, old *objectRecord) error {
 // PutObject stores an object. The data is read to its end, stored in chunks, and becomes
 // visible when its record commits, with the conditions checked in the same transaction. An
 // error of input comes back unchanged, and data shorter or longer than size is
-// gofakes3.ErrIncompleteBody; either way nothing stays stored. The data an overwrite
-// replaces is removed after the commit.
+// gofakes3.ErrIncompleteBody; either way nothing stays stored. In an unversioned bucket the
+// object replaces the key's, whose data is removed after the commit, and the result has no
+// version id. In a versioned bucket it is a new version: with a new version id when
+// versioning is enabled, the null version (replacing the key's) when it is suspended.
 func (b *Backend) PutObject(bucket, key string, meta map[string]string, input io.Reader, size int64, conditions *gofakes3.PutConditions) (gofakes3.PutObjectResult, error) {
 	var res gofakes3.PutObjectResult
 	// Fail before reading the body when the write cannot succeed: the commit checks again.
@@ -184,7 +194,7 @@ func (b *Backend) PutObject(bucket, key string, meta map[string]string, input io
 		if err != nil {
 			return err
 		}
-		return checkConditions(conditions, old)
+		return checkConditions(conditions, live(old))
 	})
 	if err != nil {
 		return res, wrap(err, "put object %q in bucket %q", key, bucket)
@@ -194,7 +204,7 @@ func (b *Backend) PutObject(bucket, key string, meta map[string]string, input io
 		return res, err
 	}
 	rec := &objectRecord{Size: d.seg.Size, MD5: d.md5, Meta: storedMeta(meta), Segs: d.segs()}
-	err = b.commitObject(bucket, key, rec, func(tx *store.Tx, old *objectRecord) error {
+	res.VersionID, err = b.commitObject(bucket, key, rec, func(tx *store.Tx, old *objectRecord) error {
 		if err := checkConditions(conditions, old); err != nil {
 			return err
 		}
@@ -202,22 +212,30 @@ func (b *Backend) PutObject(bucket, key string, meta map[string]string, input io
 	})
 	if err != nil {
 		b.discard(d)
-		return res, wrap(err, "put object %q in bucket %q", key, bucket)
+		return gofakes3.PutObjectResult{}, wrap(err, "put object %q in bucket %q", key, bucket)
 	}
 	return res, nil
 }
 
-// commitObject writes an object record (stamped now) in place of the key's current one,
-// whose data it marks for removal and removes after the commit. in runs in the transaction
-// first, with the current record (nil if none).
-func (b *Backend) commitObject(bucket, key string, rec *objectRecord, in func(tx *store.Tx, old *objectRecord) error) error {
+// commitObject writes an object record (stamped now) as the key's current version, as the
+// bucket's versioning wants (see install), and removes after the commit the data no version
+// refers to any more. in runs in the transaction first, with the current object (nil if
+// none, or a delete marker). It returns the version id to answer (none in an unversioned
+// bucket).
+func (b *Backend) commitObject(bucket, key string, rec *objectRecord, in func(tx *store.Tx, old *objectRecord) error) (gofakes3.VersionID, error) {
 	var g garbage
+	var id gofakes3.VersionID
 	err := func() error {
 		defer b.lockWrite(objectLock(bucket, key))()
+		seq, err := b.nextSeq()
+		if err != nil {
+			return err
+		}
 		rec.Modified = b.now()
 		return b.space.Update(func(tx *store.Tx) error {
 			g = garbage{}
-			if err := checkBucket(tx, bucket); err != nil {
+			r, err := getBucket(tx, bucket)
+			if err != nil {
 				return err
 			}
 			old, err := getObject(tx, bucket, key)
@@ -225,44 +243,62 @@ func (b *Backend) commitObject(bucket, key string, rec *objectRecord, in func(tx
 				return err
 			}
 			if in != nil {
-				if err := in(tx, old); err != nil {
+				if err := in(tx, live(old)); err != nil {
 					return err
 				}
 			}
-			if err := tx.Put(objectKey(bucket, key), encodeObject(rec)); err != nil {
-				return err
-			}
-			if old != nil {
-				g, err = markGarbage(tx, refsOf(old.Segs))
-			}
+			setVersion(rec, r.Versioning, seq)
+			id = resultVersionID(r.Versioning, rec)
+			g, err = install(tx, bucket, key, r.Versioning, rec, old)
 			return err
 		})
 	}()
-	if err == nil {
-		b.reclaim(g)
+	if err != nil {
+		return "", err
 	}
-	return err
+	b.reclaim(g)
+	return id, nil
 }
 
-// DeleteObject deletes an object and its data; a missing object is not an error, a missing
-// bucket is gofakes3.BucketNotFound.
+// DeleteObject deletes an object. In an unversioned bucket it goes with its data, and the
+// result is empty. In a versioned bucket a delete marker becomes the key's current version
+// (whether or not the key had any), as S3 does: with a new version id when versioning is
+// enabled; as the null version, replacing the key's, when it is suspended. A missing object
+// is not an error, a missing bucket is gofakes3.BucketNotFound.
 func (b *Backend) DeleteObject(bucket, key string) (gofakes3.ObjectDeleteResult, error) {
 	var g garbage
+	var res gofakes3.ObjectDeleteResult
 	err := func() error {
 		defer b.lockWrite(objectLock(bucket, key))()
+		seq, err := b.nextSeq()
+		if err != nil {
+			return err
+		}
+		now := b.now()
 		return b.space.Update(func(tx *store.Tx) error {
-			g = garbage{}
-			if err := checkBucket(tx, bucket); err != nil {
+			g, res = garbage{}, gofakes3.ObjectDeleteResult{}
+			r, err := getBucket(tx, bucket)
+			if err != nil {
 				return err
 			}
 			old, err := getObject(tx, bucket, key)
-			if err != nil || old == nil {
+			if err != nil {
 				return err
 			}
-			if err := tx.Delete(objectKey(bucket, key)); err != nil {
+			if r.Versioning == gofakes3.VersioningNone {
+				if old == nil {
+					return nil
+				}
+				if err := tx.Delete(objectKey(bucket, key)); err != nil {
+					return err
+				}
+				g, err = markGarbage(tx, refsOf(old.Segs))
 				return err
 			}
-			g, err = markGarbage(tx, refsOf(old.Segs))
+			marker := &objectRecord{Modified: now, DeleteMarker: true}
+			setVersion(marker, r.Versioning, seq)
+			res = gofakes3.ObjectDeleteResult{IsDeleteMarker: true, VersionID: marker.versionID()}
+			g, err = install(tx, bucket, key, r.Versioning, marker, old)
 			return err
 		})
 	}()
@@ -270,7 +306,7 @@ func (b *Backend) DeleteObject(bucket, key string) (gofakes3.ObjectDeleteResult,
 		return gofakes3.ObjectDeleteResult{}, wrap(err, "delete object %q in bucket %q", key, bucket)
 	}
 	b.reclaim(g)
-	return gofakes3.ObjectDeleteResult{}, nil
+	return res, nil
 }
 
 // DeleteMulti deletes objects one by one, reporting each.
@@ -298,29 +334,50 @@ func (b *Backend) DeleteMulti(bucket string, keys ...string) (gofakes3.MultiDele
 
 // CopyObject copies an object's data into a new object with meta as its metadata (gofakes3
 // has merged the source's into it already). The copy is a plain object even when the
-// source was completed from a multipart upload: its ETag is its data's MD5, as in S3.
+// source was completed from a multipart upload: its ETag is its data's MD5, as in S3. In a
+// versioned bucket the copy is a new version, as PutObject makes; gofakes3's result has no
+// room for its version id: CopyObjectVersion returns it.
 func (b *Backend) CopyObject(srcBucket, srcKey, dstBucket, dstKey string, meta map[string]string) (gofakes3.CopyObjectResult, error) {
+	res, _, err := b.CopyObjectVersion(srcBucket, srcKey, "", dstBucket, dstKey, meta)
+	return res, err
+}
+
+// CopyObjectVersion is CopyObject from a version of the source (its current object when
+// srcVersion is empty; NullVersion is the null version), returning the version id of the
+// copy (none in an unversioned bucket). A source version that is a delete marker is S3's
+// InvalidRequest, answered as gofakes3.ErrInvalidArgument.
+func (b *Backend) CopyObjectVersion(srcBucket, srcKey string, srcVersion gofakes3.VersionID, dstBucket, dstKey string, meta map[string]string) (gofakes3.CopyObjectResult, gofakes3.VersionID, error) {
 	var res gofakes3.CopyObjectResult
-	src, err := b.loadObject(srcBucket, srcKey)
+	var src *objectRecord
+	var err error
+	if srcVersion == "" {
+		src, err = b.loadObject(srcBucket, srcKey)
+	} else {
+		src, _, err = b.loadVersion(srcBucket, srcKey, srcVersion)
+	}
 	if err != nil {
-		return res, err
+		return res, "", err
+	}
+	if src.DeleteMarker {
+		return res, "", gofakes3.ErrorInvalidArgument("x-amz-copy-source", srcKey+"?versionId="+string(srcVersion),
+			"The source of a copy request may not specifically refer to a delete marker by version id.")
 	}
 	if ok, err := b.BucketExists(dstBucket); err != nil {
-		return res, err
+		return res, "", err
 	} else if !ok {
-		return res, gofakes3.BucketNotFound(dstBucket)
+		return res, "", gofakes3.BucketNotFound(dstBucket)
 	}
 	d, err := b.ingest(b.newReader(src.Segs, 0, src.Size), src.Size)
 	if err != nil {
-		return res, wrap(err, "copy object %q of bucket %q", srcKey, srcBucket)
+		return res, "", wrap(err, "copy object %q of bucket %q", srcKey, srcBucket)
 	}
 	rec := &objectRecord{Size: d.seg.Size, MD5: d.md5, Meta: storedMeta(meta), Segs: d.segs()}
-	err = b.commitObject(dstBucket, dstKey, rec, func(tx *store.Tx, _ *objectRecord) error { return d.writeIn(tx) })
+	id, err := b.commitObject(dstBucket, dstKey, rec, func(tx *store.Tx, _ *objectRecord) error { return d.writeIn(tx) })
 	if err != nil {
 		b.discard(d)
-		return res, wrap(err, "copy object to %q in bucket %q", dstKey, dstBucket)
+		return res, "", wrap(err, "copy object to %q in bucket %q", dstKey, dstBucket)
 	}
-	return gofakes3.CopyObjectResult{ETag: `"` + rec.etag() + `"`, LastModified: gofakes3.NewContentTime(rec.Modified)}, nil
+	return gofakes3.CopyObjectResult{ETag: `"` + rec.etag() + `"`, LastModified: gofakes3.NewContentTime(rec.Modified)}, id, nil
 }
 
 // rollup finds the common prefix a listed name rolls up into, S3's way: the name up to the
@@ -379,7 +436,8 @@ func past(base []byte, cp string) ([]byte, error) {
 // ListBucket lists a bucket's objects in key order: those under the prefix, those after the
 // delimiter rolled up into common prefixes, after page.Marker (exclusive), at most
 // page.MaxKeys (when above zero) keys and common prefixes together. When more follow,
-// IsTruncated is set and NextMarker is the last key or common prefix listed.
+// IsTruncated is set and NextMarker is the last key or common prefix listed. A key whose
+// current version is a delete marker is not listed, as in S3.
 //
 // The prefix and delimiter work as in S3, which gofakes3's Prefix.Match approximates:
 // keys starting with the delimiter roll up into a common prefix starting with it.
@@ -402,6 +460,13 @@ func (b *Backend) ListBucket(name string, prefix *gofakes3.Prefix, page gofakes3
 		var last string
 		err := scanSeek(tx, scan, start, func(k, v []byte) ([]byte, error) {
 			key := string(k[len(base):])
+			o, err := decodeObjectHeader(v)
+			if err != nil {
+				return nil, fmt.Errorf("object %q: %w", key, err)
+			}
+			if o.DeleteMarker {
+				return nil, nil // deleted in a versioned bucket; nor does it make a common prefix
+			}
 			if cp := ru.commonPrefix(key); cp != "" {
 				next, err := past(base, cp)
 				if cp <= marker {
@@ -419,10 +484,6 @@ func (b *Backend) ListBucket(name string, prefix *gofakes3.Prefix, page gofakes3
 			if page.MaxKeys > 0 && count == page.MaxKeys {
 				list.IsTruncated = true
 				return nil, errStop
-			}
-			o, err := decodeObjectHeader(v)
-			if err != nil {
-				return nil, fmt.Errorf("object %q: %w", key, err)
 			}
 			list.Add(&gofakes3.Content{
 				Key:          key,

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,7 +23,10 @@ const (
 	famMarker  = "p/" // p/<marker id>                          data to remove (pending or garbage)
 	famUpload  = "u/" // u/<bucket>\x00<key>\x00<upload id>     multipart upload record
 	famPart    = "m/" // m/<bucket>\x00<key>\x00<upload id>\x00<part number, 4 bytes BE>
+	famVersion = "v/" // v/<bucket>\x00<key>\x00<^sequence, 8 bytes BE>  noncurrent version
 	counterKey = "n/upload"
+	// versionCounterKey is the counter of version sequence numbers.
+	versionCounterKey = "n/version"
 )
 
 // uploadIDLen is the length of an upload id: a zero-padded decimal counter, so that the
@@ -48,6 +52,27 @@ func uploadPrefix(bucket string) []byte { return []byte(famUpload + bucket + "\x
 func uploadKey(bucket, key string, id gofakes3.UploadID) []byte {
 	return []byte(famUpload + bucket + "\x00" + key + "\x00" + string(id))
 }
+
+// bucketVersionsPrefix is the prefix of every noncurrent version of a bucket.
+func bucketVersionsPrefix(bucket string) []byte { return []byte(famVersion + bucket + "\x00") }
+
+// versionPrefix is the prefix of the noncurrent versions of one key (and of longer keys that
+// start with it and NUL: isVersion tells them apart).
+func versionPrefix(bucket, key string) []byte {
+	return []byte(famVersion + bucket + "\x00" + key + "\x00")
+}
+
+// versionKey is the key of a noncurrent version: the sequence number inverted, so that the
+// versions of a key list newest first.
+func versionKey(bucket, key string, seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(versionPrefix(bucket, key), ^seq)
+}
+
+// isVersion reports whether k, found under a key's version prefix, is one of its versions.
+func isVersion(prefix, k []byte) bool { return len(k) == len(prefix)+8 }
+
+// seqOfVersionKey is the sequence number a version key ends with.
+func seqOfVersionKey(k []byte) uint64 { return ^binary.BigEndian.Uint64(k[len(k)-8:]) }
 
 // partPrefix is the prefix of the part records of one upload.
 func partPrefix(bucket, key string, id gofakes3.UploadID) []byte {
@@ -144,18 +169,40 @@ func refsOf(segs []segment) []dataRef {
 
 // bucketRecord is the value of b/<bucket>.
 type bucketRecord struct {
-	Created time.Time
-	Attrs   []byte // opaque, the s3fake layer's
+	Created    time.Time
+	Versioning gofakes3.VersioningStatus // VersioningNone until versioning is first set
+	Attrs      []byte                    // opaque, the s3fake layer's
 }
 
-// objectRecord is the value of o/<bucket>\x00<key>.
+// objectRecord is the value of o/<bucket>\x00<key> (the current version of the key) and of
+// v/<bucket>\x00<key>\x00<^seq> (a noncurrent one).
 type objectRecord struct {
 	Size     int64
 	MD5      [16]byte // of the data; of the parts' MD5s for a multipart object
 	Parts    int      // 0 for a plain object, else the number of parts it was completed from
 	Modified time.Time
-	Meta     map[string]string // without Last-Modified, which Modified gives
-	Segs     []segment
+	// Seq orders the versions of a key: written while the bucket is versioned (enabled or
+	// suspended), from the version counter; 0 for an object written while the bucket was
+	// unversioned, which is older than any other version of its key.
+	Seq uint64
+	// Null marks the null version: written while versioning was suspended. A record with
+	// Seq 0 is the null version too.
+	Null bool
+	// DeleteMarker marks a delete marker: no data, no metadata.
+	DeleteMarker bool
+	Meta         map[string]string // without Last-Modified, which Modified gives
+	Segs         []segment
+}
+
+// isNull reports whether the record is its key's null version.
+func (o *objectRecord) isNull() bool { return o.Seq == 0 || o.Null }
+
+// versionID is the record's version id as S3 shows it: NullVersion for the null version.
+func (o *objectRecord) versionID() gofakes3.VersionID {
+	if o.isNull() {
+		return NullVersion
+	}
+	return formatVersionID(o.Seq)
 }
 
 // etag is the object's ETag without quotes: the MD5 in hex, followed by -<parts> for an
@@ -185,8 +232,22 @@ func (p *partRecord) etag() string { return `"` + hex.EncodeToString(p.MD5[:]) +
 
 // Records are stored in a compact binary form, each starting with a version byte: object
 // records are decoded for every listed key, and a multipart object may list 10,000
-// segments.
-const recordVersion = 1
+// segments. A bucket record with a versioning status and an object record of a versioned
+// bucket are written in a second form (recordVersion2); the others keep the first, as
+// before versioning.
+const (
+	recordVersion  = 1
+	recordVersion2 = 2
+)
+
+// Flags of an object record of the second form.
+const (
+	flagNull         = 1 << 0
+	flagDeleteMarker = 1 << 1
+)
+
+// Versioning statuses in a bucket record of the second form.
+var versioningCodes = []gofakes3.VersioningStatus{gofakes3.VersioningNone, gofakes3.VersioningEnabled, gofakes3.VersioningSuspended}
 
 var errCorrupt = errors.New("corrupt record")
 
@@ -274,11 +335,20 @@ func (d *decoder) meta() map[string]string {
 }
 
 func (d *decoder) version() {
-	if len(d.b) == 0 || d.b[0] != recordVersion {
+	if d.versionUpTo(recordVersion) != recordVersion {
 		d.fail()
-		return
 	}
+}
+
+// versionUpTo reads the version byte of a record that has forms 1 to max.
+func (d *decoder) versionUpTo(max byte) byte {
+	if len(d.b) == 0 || d.b[0] < recordVersion || d.b[0] > max {
+		d.fail()
+		return 0
+	}
+	v := d.b[0]
 	d.b = d.b[1:]
+	return v
 }
 
 func (d *decoder) done(what string) error {
@@ -292,16 +362,31 @@ func (d *decoder) done(what string) error {
 }
 
 func encodeBucket(r *bucketRecord) []byte {
-	e := encoder{b: []byte{recordVersion}}
+	if r.Versioning == gofakes3.VersioningNone {
+		e := encoder{b: []byte{recordVersion}}
+		e.time(r.Created)
+		e.raw(r.Attrs)
+		return e.b
+	}
+	e := encoder{b: []byte{recordVersion2}}
 	e.time(r.Created)
+	e.uvarint(uint64(slices.Index(versioningCodes, r.Versioning)))
 	e.raw(r.Attrs)
 	return e.b
 }
 
 func decodeBucket(b []byte) (*bucketRecord, error) {
 	d := decoder{b: b}
-	d.version()
+	form := d.versionUpTo(recordVersion2)
 	r := &bucketRecord{Created: d.time()}
+	if form == recordVersion2 {
+		c := d.uvarint()
+		if c >= uint64(len(versioningCodes)) {
+			d.fail()
+		} else {
+			r.Versioning = versioningCodes[c]
+		}
+	}
 	if d.err == nil && len(d.b) > 0 {
 		r.Attrs = append([]byte(nil), d.b...)
 	}
@@ -311,11 +396,27 @@ func decodeBucket(b []byte) (*bucketRecord, error) {
 
 func encodeObject(o *objectRecord) []byte {
 	e := encoder{b: make([]byte, 0, 64+len(o.Segs)*40)}
-	e.raw([]byte{recordVersion})
+	versioned := o.Seq != 0 || o.Null || o.DeleteMarker
+	if versioned {
+		e.raw([]byte{recordVersion2})
+	} else {
+		e.raw([]byte{recordVersion})
+	}
 	e.uvarint(uint64(o.Size))
 	e.raw(o.MD5[:])
 	e.uvarint(uint64(o.Parts))
 	e.time(o.Modified)
+	if versioned {
+		var flags uint64
+		if o.Null {
+			flags |= flagNull
+		}
+		if o.DeleteMarker {
+			flags |= flagDeleteMarker
+		}
+		e.uvarint(flags)
+		e.uvarint(o.Seq)
+	}
 	e.uvarint(uint64(len(o.Segs)))
 	for _, s := range o.Segs {
 		e.seg(s)
@@ -324,8 +425,8 @@ func encodeObject(o *objectRecord) []byte {
 	return e.b
 }
 
-// decodeObjectHeader decodes what a listing needs (size, MD5, parts, modification time);
-// decodeObject decodes everything.
+// decodeObjectHeader decodes what a listing needs (size, MD5, parts, modification time,
+// version); decodeObject decodes everything.
 func decodeObjectHeader(b []byte) (*objectRecord, error) {
 	o, _, err := decodeObjectPrefix(b)
 	return o, err
@@ -333,11 +434,19 @@ func decodeObjectHeader(b []byte) (*objectRecord, error) {
 
 func decodeObjectPrefix(b []byte) (*objectRecord, *decoder, error) {
 	d := &decoder{b: b}
-	d.version()
+	form := d.versionUpTo(recordVersion2)
 	o := &objectRecord{Size: int64(d.uvarint())}
 	d.md5(&o.MD5)
 	o.Parts = int(d.uvarint())
 	o.Modified = d.time()
+	if form == recordVersion2 {
+		flags := d.uvarint()
+		if flags&^(flagNull|flagDeleteMarker) != 0 {
+			d.fail()
+		}
+		o.Null, o.DeleteMarker = flags&flagNull != 0, flags&flagDeleteMarker != 0
+		o.Seq = d.uvarint()
+	}
 	if d.err != nil {
 		return nil, nil, fmt.Errorf("decode object record: %w", d.err)
 	}
