@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/johannesboyne/gofakes3"
+
 	"github.com/fakeshift/fakeshift/auth"
 )
 
@@ -274,6 +276,12 @@ func (s *S3) createBucket(c *call) error {
 			return err
 		}
 	}
+	if attrs.ObjectLock {
+		// S3 turns versioning on with Object Lock.
+		if err := s.backend.SetVersioningConfiguration(c.bucket, gofakes3.VersioningConfiguration{Status: gofakes3.VersioningEnabled}); err != nil {
+			return err
+		}
+	}
 	c.w.Header().Set("Location", "/"+c.bucket)
 	c.w.WriteHeader(http.StatusOK)
 	return nil
@@ -403,19 +411,37 @@ func (s *S3) getRequestPayment(c *call) error {
 	}{Xmlns: s3Namespace, Payer: "BucketOwner"})
 }
 
-// getVersioning: fakeshift keeps no object versions. A bucket made with Object Lock reports
-// versioning Enabled, as S3 turns it on with Object Lock (objects are still not versioned:
-// see the README).
+// getVersioning answers the bucket's versioning status, leaving out what is not set, as S3
+// does (gofakes3 writes empty elements).
 func (s *S3) getVersioning(c *call) error {
-	v := struct {
-		XMLName xml.Name `xml:"VersioningConfiguration"`
-		Xmlns   string   `xml:"xmlns,attr"`
-		Status  string   `xml:"Status,omitempty"`
-	}{Xmlns: s3Namespace}
-	if c.attrs.ObjectLock {
-		v.Status = "Enabled"
+	conf, err := s.backend.VersioningConfiguration(c.bucket)
+	if err != nil {
+		return err
 	}
-	return writeXML(c.w, v)
+	return writeXML(c.w, struct {
+		XMLName   xml.Name `xml:"VersioningConfiguration"`
+		Xmlns     string   `xml:"xmlns,attr"`
+		Status    string   `xml:"Status,omitempty"`
+		MFADelete string   `xml:"MfaDelete,omitempty"`
+	}{Xmlns: s3Namespace, Status: string(conf.Status), MFADelete: string(conf.MFADelete)})
+}
+
+// putVersioning refuses to suspend versioning on an Object Lock bucket, as S3 does, and
+// lets gofakes3 do the rest.
+func (s *S3) putVersioning(c *call) error {
+	body, err := readSmallBody(c)
+	if err != nil {
+		return err
+	}
+	if c.attrs.ObjectLock && bytes.Contains(body, []byte("Suspended")) {
+		return s3err("InvalidBucketState", http.StatusConflict,
+			"An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.")
+	}
+	r := cleanRequest(c)
+	r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+	r.Header.Set("Content-Length", strconv.Itoa(len(body)))
+	s.fakeServe(c.w, c, r)
+	return nil
 }
 
 // --- policy --------------------------------------------------------------------------

@@ -2,12 +2,15 @@ package s3fake
 
 import (
 	"bytes"
+	"encoding/hex"
 	"encoding/xml"
 	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/johannesboyne/gofakes3"
 
 	"github.com/fakeshift/fakeshift/auth"
 	"github.com/fakeshift/fakeshift/s3fake/objects"
@@ -233,8 +236,11 @@ func (s *S3) copyObject(c *call, source string) error {
 	if err != nil {
 		return errInvalidArgument.withArg("x-amz-copy-source", source)
 	}
-	if path, _, ok := strings.Cut(src, "?"); ok {
-		src = path // a versionId names the current version here: objects have no versions
+	if path, query, ok := strings.Cut(src, "?"); ok {
+		if strings.Contains(query, "versionId=") {
+			return notImplemented("copying from a given version") // gofakes3 would copy the latest
+		}
+		src = path
 	}
 	srcBucket, srcKey, ok := strings.Cut(src, "/")
 	if !ok || srcBucket == "" || srcKey == "" {
@@ -394,4 +400,45 @@ func (s *S3) getObjectTagging(c *call) error {
 		Xmlns   string   `xml:"xmlns,attr"`
 		TagSet  struct{} `xml:"TagSet"`
 	}{Xmlns: s3Namespace})
+}
+
+// objectVersion serves GET, HEAD and DELETE of one version (?versionId=). gofakes3 serves
+// GET and DELETE of a version by its id; it would take versionId=null for the latest version
+// and serve a HEAD from the latest whatever the id, so s3fake answers HEAD itself and
+// refuses the null id rather than act on the wrong version.
+func (s *S3) objectVersion(c *call) error {
+	vid := gofakes3.VersionID(c.r.URL.Query().Get("versionId"))
+	if c.r.Method != http.MethodHead {
+		if vid == objects.NullVersion {
+			return notImplemented("addressing the null version by its id")
+		}
+		s.passThrough(c, c.r)
+		return nil
+	}
+	obj, err := s.backend.HeadObjectVersion(c.bucket, c.key, vid)
+	if err != nil {
+		return err
+	}
+	if obj.Contents != nil {
+		obj.Contents.Close()
+	}
+	h := c.w.Header()
+	h.Set("x-amz-version-id", string(obj.VersionID))
+	if obj.IsDeleteMarker {
+		h.Set("x-amz-delete-marker", "true")
+		return errMethodNotAllowed // S3's answer to a HEAD of a delete marker by its id
+	}
+	for k, v := range obj.Metadata {
+		h.Set(k, v)
+	}
+	etag := `"` + hex.EncodeToString(obj.Hash) + `"`
+	if m := h.Get(objects.MultipartETagHeader); m != "" {
+		etag = m
+		h.Del(objects.MultipartETagHeader)
+	}
+	h.Set("ETag", etag)
+	h.Set("Accept-Ranges", "bytes")
+	h.Set("Content-Length", strconv.FormatInt(obj.Size, 10))
+	c.w.WriteHeader(http.StatusOK)
+	return nil
 }

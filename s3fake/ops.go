@@ -169,7 +169,7 @@ var bucketSubresources = map[string]map[string]*operation{
 	},
 	"versioning": {
 		http.MethodGet: bucketOp("GetBucketVersioning", "s3:GetBucketVersioning", (*S3).getVersioning),
-		http.MethodPut: bucketOp("PutBucketVersioning", "s3:PutBucketVersioning", notSupported("bucket versioning")),
+		http.MethodPut: bucketOp("PutBucketVersioning", "s3:PutBucketVersioning", (*S3).putVersioning),
 	},
 	"location": {
 		http.MethodGet: bucketOp("GetBucketLocation", "s3:GetBucketLocation", (*S3).getLocation),
@@ -214,7 +214,7 @@ var bucketSubresources = map[string]map[string]*operation{
 		http.MethodGet: bucketOp("ListMultipartUploads", "s3:ListBucketMultipartUploads", (*S3).passBucket),
 	},
 	"versions": {
-		http.MethodGet: bucketOp("ListObjectVersions", "s3:ListBucketVersions", notSupported("object versions")),
+		http.MethodGet: bucketOp("ListObjectVersions", "s3:ListBucketVersions", (*S3).passBucket),
 	},
 	"delete": {
 		http.MethodPost: bucketOp("DeleteObjects", "s3:DeleteObject", (*S3).deleteObjects),
@@ -245,6 +245,11 @@ var objectSubresources = map[string]map[string]*operation{
 	"legal-hold": {
 		http.MethodGet: objectOp("GetObjectLegalHold", "s3:GetObjectLegalHold", (*S3).getObjectLockState),
 		http.MethodPut: objectOp("PutObjectLegalHold", "s3:PutObjectLegalHold", notSupported("object legal holds")),
+	},
+	"versionId": {
+		http.MethodGet:    objectOp("GetObjectVersion", "s3:GetObjectVersion", (*S3).objectVersion),
+		http.MethodHead:   objectOp("HeadObjectVersion", "s3:GetObjectVersion", (*S3).objectVersion),
+		http.MethodDelete: objectOp("DeleteObjectVersion", "s3:DeleteObjectVersion", (*S3).objectVersion),
 	},
 	"uploads": {
 		http.MethodPost: objectOp("CreateMultipartUpload", "s3:PutObject", (*S3).createMultipart),

@@ -91,7 +91,6 @@ func New(cfg Config) (*S3, error) {
 	fake := gofakes3.New(backend,
 		gofakes3.WithTimeSource(timeSource{cfg.Clock}),
 		gofakes3.WithTimeSkewLimit(0), // auth checks the skew, against the wall clock
-		gofakes3.WithoutVersioning(),
 	)
 	return &S3{
 		cfg:      cfg,

@@ -69,4 +69,21 @@ assert code(client("test", "wrong").list_buckets) == "SignatureDoesNotMatch"
 assert code(client("nobody", "x").list_buckets) == "InvalidAccessKeyId"
 assert code(owner.get_bucket_tagging, Bucket=bucket) == "NoSuchTagSet"
 assert code(owner.get_object_lock_configuration, Bucket=bucket) == "ObjectLockConfigurationNotFoundError"
+# Versioning.
+assert "Status" not in owner.get_bucket_versioning(Bucket=bucket)
+owner.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+assert owner.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+v1 = owner.put_object(Bucket=bucket, Key="v.txt", Body=b"one")["VersionId"]
+v2 = owner.put_object(Bucket=bucket, Key="v.txt", Body=b"two")["VersionId"]
+assert v1 != v2
+versions = owner.list_object_versions(Bucket=bucket, Prefix="v.txt")["Versions"]
+assert [v["VersionId"] for v in versions] == [v2, v1], versions
+assert versions[0]["IsLatest"] and not versions[1]["IsLatest"]
+assert owner.get_object(Bucket=bucket, Key="v.txt", VersionId=v1)["Body"].read() == b"one"
+assert owner.head_object(Bucket=bucket, Key="v.txt", VersionId=v1)["ContentLength"] == 3
+marker = owner.delete_object(Bucket=bucket, Key="v.txt")
+assert marker["DeleteMarker"] is True
+assert code(owner.get_object, Bucket=bucket, Key="v.txt") == "NoSuchKey"
+owner.delete_object(Bucket=bucket, Key="v.txt", VersionId=marker["VersionId"])
+assert owner.get_object(Bucket=bucket, Key="v.txt")["Body"].read() == b"two"
 print("boto3 S3 checks passed")
