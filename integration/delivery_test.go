@@ -177,7 +177,7 @@ func TestLogDelivery(t *testing.T) {
 	// The AWS CLI downloads the files, and zcat reads them.
 	if bin, err := exec.LookPath("aws"); err == nil {
 		dir := t.TempDir()
-		cmd := exec.Command(bin, "s3", "cp", "--recursive", "s3://"+bucket+"/audit/", dir)
+		cmd := exec.Command(bin, "--endpoint-url", f.Endpoints().HTTP, "s3", "cp", "--recursive", "s3://"+bucket+"/audit/", dir)
 		cmd.Env = awsEnv(f, "test", "test")
 		out, err := cmd.CombinedOutput()
 		require.NoError(t, err, "%s", out)

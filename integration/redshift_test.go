@@ -101,7 +101,7 @@ func TestRedshiftAPIWithAWSCLI(t *testing.T) {
 	bin := needTool(t, "aws", "apt-get install -y awscli")
 	f := fixtures.New(t)
 	run := func(args ...string) (string, string, error) {
-		cmd := exec.Command(bin, args...)
+		cmd := exec.Command(bin, append([]string{"--endpoint-url", f.Endpoints().HTTP}, args...)...)
 		cmd.Env = awsEnv(f, "test", "test")
 		var out, errb strings.Builder
 		cmd.Stdout, cmd.Stderr = &out, &errb

@@ -225,7 +225,9 @@ func TestS3WithGoSDK(t *testing.T) {
 	})
 }
 
-// awsEnv is the environment for the AWS CLI and boto3 against the fixture, with a key.
+// awsEnv is the environment for the AWS CLI and boto3 against the fixture, with a key. The
+// CLI tests also pass --endpoint-url: AWS_ENDPOINT_URL needs CLI v1.29 / v2.13 or later, and
+// Debian's awscli is older.
 func awsEnv(f *fixtures.Fakeshift, key, secret string) []string {
 	env := []string{}
 	for _, kv := range os.Environ() {
@@ -243,7 +245,7 @@ func TestS3WithAWSCLI(t *testing.T) {
 	f := fixtures.New(t)
 	dir := t.TempDir()
 	run := func(key, secret string, args ...string) (string, string, error) {
-		cmd := exec.Command(bin, args...)
+		cmd := exec.Command(bin, append([]string{"--endpoint-url", f.Endpoints().HTTP}, args...)...)
 		cmd.Env = awsEnv(f, key, secret)
 		cmd.Dir = dir
 		var out, errb bytes.Buffer
