@@ -4,8 +4,12 @@
 // responses and errors exactly as the real service does, so that the AWS CLI, boto3 and the
 // AWS SDKs work against it unchanged.
 //
-// This file set is the protocol layer; the handlers (CreateCluster, EnableLogging, ...) are
-// written over it and over the cluster manager.
+// [API] serves the calls (service.go, clusters.go, paramgroups.go, logging.go,
+// delivery.go) over the protocol layer (query.go, xml.go, shapes.go, errors.go, validate.go,
+// params.go): clusters run by a [Runtime] (package fakeshift), their parameter groups and
+// logging configuration kept in the store's "redshiftapi" space, EnableLogging checked live
+// against S3 as Redshift's service principal, and the delivery of the audit log files
+// ([API.FlushLogs], periodic with [API.StartDelivery]) through the in-process S3 client.
 //
 // # Requests
 //
