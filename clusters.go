@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -176,4 +177,16 @@ func (s *Server) stopClusters(ctx context.Context) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// clusterIDs lists the running clusters, the default one first.
+func (s *Server) clusterIDs() []string {
+	s.clustersMu.Lock()
+	defer s.clustersMu.Unlock()
+	ids := []string{s.cfg.ClusterID}
+	for id := range s.clusters {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids[1:])
+	return ids
 }

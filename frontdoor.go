@@ -37,7 +37,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 		"status":     "ok",
 		"account_id": s.cfg.AccountID,
 		"region":     s.cfg.Region,
-		"clusters":   []string{s.cfg.ClusterID},
+		"clusters":   s.clusterIDs(),
 		"postgres":   s.pgLn.Addr().String(),
 		"uptime_s":   time.Since(s.started).Seconds(),
 	})
