@@ -195,3 +195,78 @@ func TestLogDelivery(t *testing.T) {
 		require.True(t, bytes.Contains(zcat, []byte("101|alice |")))
 	}
 }
+
+// TestLogDeliveryBucketGoneAndObjectLock: the bucket is deleted (delivery fails, then works
+// once it is made again), then logging moves to an Object Lock bucket (fails) and on to a
+// plain one, where the whole backlog arrives.
+func TestLogDeliveryBucketGoneAndObjectLock(t *testing.T) {
+	f := fixtures.New(t, fixtures.WithConfig(func(c *fakeshift.Config) { c.LogInterval = -1 }))
+	ctx := context.Background()
+	rs := redshiftClient(f)
+	s3c := s3Client(f, "test", "test")
+	policy := func(b string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},
+		"Action":["s3:PutObject","s3:GetBucketAcl"],"Resource":["arn:aws:s3:::` + b + `","arn:aws:s3:::` + b + `/*"]}]}`
+	}
+	makeBucket := func(b string, lock bool) {
+		_, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(b), ObjectLockEnabledForBucket: aws.Bool(lock)})
+		require.NoError(t, err)
+		_, err = s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(b), Policy: aws.String(policy(b))})
+		require.NoError(t, err)
+	}
+	enable := func(b string) {
+		_, err := rs.EnableLogging(ctx, &redshift.EnableLoggingInput{ClusterIdentifier: aws.String("fakeshift"), BucketName: aws.String(b),
+			S3KeyPrefix: aws.String("audit/"), LogExports: []string{"userlog"}})
+		require.NoError(t, err)
+	}
+	failure := func() string {
+		st, err := rs.DescribeLoggingStatus(ctx, &redshift.DescribeLoggingStatusInput{ClusterIdentifier: aws.String("fakeshift")})
+		require.NoError(t, err)
+		require.True(t, aws.ToBool(st.LoggingEnabled))
+		return aws.ToString(st.LastFailureMessage)
+	}
+	master := f.Master()
+	user := func(name string) {
+		_, err := master.Exec(ctx, "create user "+name+" password 'Passw0rd1'")
+		require.NoError(t, err)
+	}
+
+	makeBucket("first-logs", false)
+	enable("first-logs")
+	user("u1")
+	flush(t, f)
+	require.Len(t, logLines(t, s3c, "first-logs")["userlog"], 1)
+
+	// The bucket goes away.
+	list, err := s3c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("first-logs")})
+	require.NoError(t, err)
+	for _, o := range list.Contents {
+		_, err := s3c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("first-logs"), Key: o.Key})
+		require.NoError(t, err)
+	}
+	_, err = s3c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("first-logs")})
+	require.NoError(t, err)
+	user("u2")
+	flush(t, f)
+	require.Equal(t, "Could not find bucket with name first-logs", failure())
+	makeBucket("first-logs", false) // made again by the same account: delivery resumes
+	flush(t, f)
+	got := logLines(t, s3c, "first-logs")["userlog"]
+	require.Len(t, got, 1)
+	require.True(t, strings.HasPrefix(got[0], "102|u2 |"), got[0])
+
+	// An Object Lock bucket cannot take the logs; another bucket then gets the backlog.
+	makeBucket("locked-logs", true)
+	enable("locked-logs")
+	user("u3")
+	flush(t, f)
+	require.Contains(t, failure(), "Object Lock")
+	makeBucket("second-logs", false)
+	enable("second-logs")
+	user("u4")
+	flush(t, f)
+	got = logLines(t, s3c, "second-logs")["userlog"]
+	require.Len(t, got, 2, "the backlog and the new record")
+	require.True(t, strings.HasPrefix(got[0], "103|u3 |"), got[0])
+	require.True(t, strings.HasPrefix(got[1], "104|u4 |"), got[1])
+}
