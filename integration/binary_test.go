@@ -46,11 +46,12 @@ func fakeshiftBinary(t *testing.T) string {
 
 // runningBinary is a fakeshift process started by a test.
 type runningBinary struct {
-	cmd    *exec.Cmd
-	pgAddr string
-	done   chan struct{} // closed when the process has exited
-	err    error         // its exit status, once done is closed
-	stderr *strings.Builder
+	cmd     *exec.Cmd
+	pgAddr  string
+	httpURL string
+	done    chan struct{} // closed when the process has exited
+	err     error         // its exit status, once done is closed
+	stderr  *strings.Builder
 }
 
 func startBinary(t *testing.T, args ...string) *runningBinary {
@@ -82,6 +83,8 @@ func startBinary(t *testing.T, args ...string) *runningBinary {
 			require.True(t, ok, "fakeshift exited before it was ready: %s", rb.stderr)
 			if f := strings.Fields(line); len(f) > 1 && f[0] == "postgres" {
 				rb.pgAddr = f[1]
+			} else if len(f) > 1 && f[0] == "http" {
+				rb.httpURL = f[1]
 			}
 			if strings.HasPrefix(line, "ready in ") {
 				go func() {
