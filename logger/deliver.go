@@ -134,13 +134,30 @@ func (l *Logger) deliverType(ctx context.Context, d Destination, logType string,
 
 // buildFile makes the gzip file of the owed records after the cursor: up to upTo when a
 // manifest fixes the range, else all of them (but the newest with holdBack). It returns the
-// file, the range of sequence numbers it covers and how many records it holds.
+// file, the range of sequence numbers it covers and how many records it holds. Lines are
+// compressed as they are read, one record behind (the held-back one is the last): only the
+// compressed file is held in memory.
 func (l *Logger) buildFile(logType string, after, upTo int64, holdBack bool) ([]byte, int64, int64, int, error) {
-	type owed struct {
-		seq  int64
-		line []byte
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf) // no name, no time: the same records give the same bytes
+	var (
+		pending    []byte // the last owed line read, not yet written
+		pendingSeq int64
+		first      int64
+		written    int
+		lastWrote  int64
+	)
+	emit := func() {
+		if pending == nil {
+			return
+		}
+		if written == 0 {
+			first = pendingSeq
+		}
+		zw.Write(pending)
+		written++
+		lastWrote = pendingSeq
 	}
-	var lines []owed
 	start := recordKey(logType, after+1)
 	err := l.space.View(func(tx *store.Tx) error {
 		return tx.ScanFrom([]byte(keyRecords+logType+"/"), start, func(key, val []byte) error {
@@ -156,7 +173,8 @@ func (l *Logger) buildFile(logType string, after, upTo int64, holdBack bool) ([]
 				return fmt.Errorf("record %d: %w", seq, err)
 			}
 			if deliver {
-				lines = append(lines, owed{seq, line})
+				emit()
+				pending, pendingSeq = line, seq
 			}
 			return nil
 		})
@@ -164,25 +182,20 @@ func (l *Logger) buildFile(logType string, after, upTo int64, holdBack bool) ([]
 	if err != nil && !errors.Is(err, errStopScan) {
 		return nil, 0, 0, 0, err
 	}
-	if holdBack && upTo == 0 && len(lines) > 0 {
-		lines = lines[:len(lines)-1]
+	if !holdBack || upTo > 0 {
+		emit()
 	}
-	if len(lines) == 0 {
+	if written == 0 {
 		return nil, 0, 0, 0, nil
-	}
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf) // no name, no time: the same records give the same bytes
-	for _, o := range lines {
-		zw.Write(o.line)
 	}
 	if err := zw.Close(); err != nil {
 		return nil, 0, 0, 0, err
 	}
-	to := lines[len(lines)-1].seq
+	to := lastWrote
 	if upTo > 0 {
 		to = upTo
 	}
-	return buf.Bytes(), lines[0].seq, to, len(lines), nil
+	return buf.Bytes(), first, to, written, nil
 }
 
 // formatRecord renders one stored record as its log file line, and says whether it is owed.
