@@ -103,10 +103,7 @@ func (s *API) deliver(ctx context.Context, st *clusterState, holdBack bool) ([]l
 	}
 	dest := logger.Destination{Prefix: st.Logging.Prefix, AccountID: s.cfg.AccountID, Region: s.cfg.Region, ClusterID: st.ID,
 		Upload: func(ctx context.Context, key string, body []byte) error {
-			_, err := s.cfg.S3.PutObject(auth.WithPrincipal(ctx, s.servicePrincipal(st.ID)), &s3.PutObjectInput{
-				Bucket: aws.String(b), Key: aws.String(key), Body: bytes.NewReader(body),
-				ServerSideEncryption: types.ServerSideEncryptionAes256, ContentType: aws.String("application/octet-stream")})
-			if err != nil {
+			if err := upload(auth.WithPrincipal(ctx, s.servicePrincipal(st.ID)), s.cfg.S3, b, key, body); err != nil {
 				return s3Failure(err, b, msgCannotWrite)
 			}
 			return nil
@@ -193,4 +190,39 @@ func (s *API) StartDelivery(interval time.Duration) {
 func (s *API) Close() {
 	s.closeOnce.Do(func() { close(s.stop) })
 	s.wg.Wait()
+}
+
+// multipartPart is the part size of log files uploaded in parts; files up to it go in one
+// PutObject ("large files may be uploaded by multipart upload", research 3.1).
+var multipartPart = 8 << 20
+
+// upload stores one log file, with SSE-S3: one PutObject, or a multipart upload for a file
+// over multipartPart (aborted if a part fails, so no parts are left behind).
+func upload(ctx context.Context, c *s3.Client, bucket, key string, body []byte) error {
+	if len(body) <= multipartPart {
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key),
+			Body: bytes.NewReader(body), ServerSideEncryption: types.ServerSideEncryptionAes256,
+			ContentType: aws.String("application/octet-stream")})
+		return err
+	}
+	mp, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String(key),
+		ServerSideEncryption: types.ServerSideEncryptionAes256, ContentType: aws.String("application/octet-stream")})
+	if err != nil {
+		return err
+	}
+	var parts []types.CompletedPart
+	for i, off := int32(1), 0; off < len(body); i, off = i+1, off+multipartPart {
+		end := min(off+multipartPart, len(body))
+		up, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String(bucket), Key: aws.String(key), UploadId: mp.UploadId,
+			PartNumber: aws.Int32(i), Body: bytes.NewReader(body[off:end])})
+		if err != nil {
+			c.AbortMultipartUpload(context.WithoutCancel(ctx), &s3.AbortMultipartUploadInput{Bucket: aws.String(bucket),
+				Key: aws.String(key), UploadId: mp.UploadId})
+			return err
+		}
+		parts = append(parts, types.CompletedPart{ETag: up.ETag, PartNumber: aws.Int32(i)})
+	}
+	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String(key),
+		UploadId: mp.UploadId, MultipartUpload: &types.CompletedMultipartUpload{Parts: parts}})
+	return err
 }
