@@ -57,6 +57,11 @@ type Config struct {
 	ClusterPorts string
 	// AdvertiseHost is the host name the Redshift API reports in cluster endpoints.
 	AdvertiseHost string
+	// LogS3Endpoint, when set, is an external S3-compatible endpoint the audit log files go
+	// to (instead of the built-in S3), signed with LogS3AccessKeyID / LogS3SecretAccessKey.
+	LogS3Endpoint        string
+	LogS3AccessKeyID     string
+	LogS3SecretAccessKey string
 	// LogInterval is how often audit log files are delivered to S3; 0 means one minute,
 	// negative means only on flush.
 	LogInterval time.Duration
@@ -115,6 +120,9 @@ func (c Config) validate() error {
 	}
 	if !dbNamePattern.MatchString(c.Database) {
 		errs = append(errs, fmt.Errorf("database name %q must be 1-64 lower-case letters, digits, _ or $, not starting with a digit", c.Database))
+	}
+	if c.LogS3Endpoint != "" && (c.LogS3AccessKeyID == "" || c.LogS3SecretAccessKey == "") {
+		errs = append(errs, errors.New("--log-s3-endpoint needs --log-s3-access-key-id and --log-s3-secret-access-key"))
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		errs = append(errs, errors.New("give both a TLS certificate and a TLS key, or neither"))

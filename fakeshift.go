@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/fakeshift/fakeshift/auth"
@@ -121,8 +122,15 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	}
 	undo = append(undo, func() { s.httpLn.Close() })
 
+	// Log files go to the built-in S3 in process, or to an external endpoint.
+	logS3, buckets := s.inProcessS3(), redshiftapi.BucketChecker(s.s3)
+	if cfg.LogS3Endpoint != "" {
+		logS3 = s3.New(s3.Options{Region: cfg.Region, BaseEndpoint: aws.String(cfg.LogS3Endpoint), UsePathStyle: true,
+			Credentials: credentials.NewStaticCredentialsProvider(cfg.LogS3AccessKeyID, cfg.LogS3SecretAccessKey, "")})
+		buckets = redshiftapi.ExternalBuckets(logS3)
+	}
 	s.api, err = redshiftapi.New(ctx, redshiftapi.Config{Store: s.db, Directory: s.dir, AccountID: cfg.AccountID,
-		Region: cfg.Region, AdvertiseHost: cfg.AdvertiseHost, Runtime: s, S3: s.inProcessS3(), Buckets: s.s3,
+		Region: cfg.Region, AdvertiseHost: cfg.AdvertiseHost, Runtime: s, S3: logS3, Buckets: buckets,
 		DefaultCluster: redshiftapi.DefaultCluster{ID: cfg.ClusterID, Database: cfg.Database, MasterUser: cfg.MasterUser,
 			RequireSSL: cfg.RequireSSL}, Clock: cfg.Clock, Logger: cfg.Logger})
 	if err != nil {

@@ -270,3 +270,46 @@ func TestLogDeliveryBucketGoneAndObjectLock(t *testing.T) {
 	require.True(t, strings.HasPrefix(got[0], "103|u3 |"), got[0])
 	require.True(t, strings.HasPrefix(got[1], "104|u4 |"), got[1])
 }
+
+// TestLogDeliveryToExternalS3: with --log-s3-endpoint the files go to another S3 endpoint
+// (here a second fakeshift) signed with the configured keys, and its owner change is seen.
+func TestLogDeliveryToExternalS3(t *testing.T) {
+	external := fixtures.New(t)
+	f := fixtures.New(t, fixtures.WithConfig(func(c *fakeshift.Config) {
+		c.LogInterval = -1
+		c.LogS3Endpoint = external.Endpoints().HTTP
+		c.LogS3AccessKeyID, c.LogS3SecretAccessKey = "test", "test"
+	}))
+	ctx := context.Background()
+	ext := s3Client(external, "test", "test")
+	_, err := ext.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("external-logs")})
+	require.NoError(t, err)
+	rs := redshiftClient(f)
+	_, err = rs.EnableLogging(ctx, &redshift.EnableLoggingInput{ClusterIdentifier: aws.String("fakeshift"),
+		BucketName: aws.String("external-logs"), S3KeyPrefix: aws.String("audit/"), LogExports: []string{"userlog"}})
+	require.NoError(t, err)
+	_, err = rs.EnableLogging(ctx, &redshift.EnableLoggingInput{ClusterIdentifier: aws.String("fakeshift"), BucketName: aws.String("nowhere")})
+	var nf *rstypes.BucketNotFoundFault
+	require.ErrorAs(t, err, &nf, "the external endpoint is asked")
+	_, err = rs.EnableLogging(ctx, &redshift.EnableLoggingInput{ClusterIdentifier: aws.String("fakeshift"),
+		BucketName: aws.String("external-logs"), S3KeyPrefix: aws.String("audit/"), LogExports: []string{"userlog"}})
+	require.NoError(t, err)
+
+	_, err = f.Master().Exec(ctx, "create user ext1 password 'Passw0rd1'")
+	require.NoError(t, err)
+	flush(t, f)
+	got := logLines(t, ext, "external-logs")["userlog"]
+	require.Len(t, got, 1)
+	require.True(t, strings.HasPrefix(got[0], "101|ext1 |"), got[0])
+
+	require.NoError(t, external.S3().TransferOwnership("external-logs", auth.SecondAccountID))
+	_, err = f.Master().Exec(ctx, "create user ext2 password 'Passw0rd1'")
+	require.NoError(t, err)
+	flush(t, f)
+	st, err := rs.DescribeLoggingStatus(ctx, &redshift.DescribeLoggingStatusInput{ClusterIdentifier: aws.String("fakeshift")})
+	require.NoError(t, err)
+	// The keys no longer own the bucket: an external endpoint cannot tell this from a
+	// removed permission.
+	require.Equal(t, "Cannot read ACLs of bucket external-logs. Please ensure that your IAM permissions are set up correctly.",
+		aws.ToString(st.LastFailureMessage))
+}

@@ -87,7 +87,7 @@ func (s *API) deliver(ctx context.Context, st *clusterState, holdBack bool) ([]l
 	facts, err := s.cfg.Buckets.BucketFacts(b)
 	switch {
 	case err != nil:
-		return nil, err
+		return nil, s3Failure(err, b, msgCannotReadACL)
 	case !facts.Exists:
 		return nil, &deliveryError{fmt.Sprintf(msgBucketMissing, b)}
 	case facts.OwnerCanonicalID != st.Logging.OwnerCanonicalID:
@@ -123,7 +123,7 @@ func s3Failure(err error, bucket, deniedMsg string) error {
 	switch s3Code(err) {
 	case "NoSuchBucket":
 		return &deliveryError{fmt.Sprintf(msgBucketMissing, bucket)}
-	case "AccessDenied":
+	case "AccessDenied", "Forbidden": // Forbidden: a HEAD's 403, which has no body
 		return &deliveryError{fmt.Sprintf(deniedMsg, bucket)}
 	case "":
 		return err

@@ -62,7 +62,7 @@ func TestVersionAndHelp(t *testing.T) {
 	err := run([]string{"--help"}, func(string) string { return "" }, &stdout, &stderr)
 	require.Error(t, err)
 	for _, flag := range []string{"pg-addr", "http-addr", "data-dir", "account-id", "region", "cluster-id", "database",
-		"master-user", "master-password", "cluster-ports", "advertise-host", "log-interval", "tls-cert", "tls-key", "require-ssl", "log-level"} {
+		"master-user", "master-password", "cluster-ports", "advertise-host", "log-interval", "log-s3-endpoint", "tls-cert", "tls-key", "require-ssl", "log-level"} {
 		require.True(t, strings.Contains(stderr.String(), "-"+flag), "--help lists --%s", flag)
 	}
 }
