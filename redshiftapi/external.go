@@ -54,7 +54,9 @@ func (e externalBuckets) BucketFacts(bucket string) (s3fake.Facts, error) {
 	return facts, nil
 }
 
-func (externalBuckets) Authorize(auth.Principal, string, string, string, http.Header) error { return nil }
+func (externalBuckets) Authorize(auth.Principal, string, string, string, http.Header) error {
+	return nil
+}
 
 func isNotFound(err error) bool {
 	var ae smithy.APIError
