@@ -25,6 +25,7 @@ import (
 	"github.com/fakeshift/fakeshift"
 	"github.com/fakeshift/fakeshift/auth"
 	"github.com/fakeshift/fakeshift/fixtures"
+	"github.com/fakeshift/fakeshift/s3fake"
 )
 
 var logKey = regexp.MustCompile(`^audit/AWSLogs/123456789012/redshift/us-east-1/\d{4}/\d{2}/\d{2}/123456789012_redshift_us-east-1_fakeshift_(connectionlog|userlog|useractivitylog)_\d{4}-\d{2}-\d{2}T\d{2}:\d{2}\.gz$`)
@@ -312,4 +313,78 @@ func TestLogDeliveryToExternalS3(t *testing.T) {
 	// removed permission.
 	require.Equal(t, "Cannot read ACLs of bucket external-logs. Please ensure that your IAM permissions are set up correctly.",
 		aws.ToString(st.LastFailureMessage))
+}
+
+// TestLogDeliveryMore: the bucket deleted and made again by another account (owner check),
+// transient S3 errors retried, and DisableLogging delivering what is owed and nothing after.
+func TestLogDeliveryMore(t *testing.T) {
+	f := fixtures.New(t, fixtures.WithConfig(func(c *fakeshift.Config) { c.LogInterval = -1 }))
+	ctx := context.Background()
+	rs := redshiftClient(f)
+	owner, other := s3Client(f, "test", "test"), s3Client(f, "other", "other")
+	policy := `{"Statement":[{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":["s3:PutObject","s3:GetBucketAcl"],` +
+		`"Resource":["arn:aws:s3:::more-logs","arn:aws:s3:::more-logs/*"]}]}`
+	makeBucket := func(c *s3.Client) {
+		_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("more-logs")})
+		require.NoError(t, err)
+		_, err = c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("more-logs"), Policy: aws.String(policy)})
+		require.NoError(t, err)
+	}
+	status := func() *redshift.DescribeLoggingStatusOutput {
+		st, err := rs.DescribeLoggingStatus(ctx, &redshift.DescribeLoggingStatusInput{ClusterIdentifier: aws.String("fakeshift")})
+		require.NoError(t, err)
+		return st
+	}
+	user := func(name string) {
+		_, err := f.Master().Exec(ctx, "create user "+name+" password 'Passw0rd1'")
+		require.NoError(t, err)
+	}
+	makeBucket(owner)
+	_, err := rs.EnableLogging(ctx, &redshift.EnableLoggingInput{ClusterIdentifier: aws.String("fakeshift"),
+		BucketName: aws.String("more-logs"), S3KeyPrefix: aws.String("audit/"), LogExports: []string{"userlog"}})
+	require.NoError(t, err)
+
+	// Transient errors: two 503s on PutObject, retried by the delivery's S3 client.
+	require.NoError(t, f.S3().InjectFault("more-logs", s3fake.Fault{Count: 2, Status: http.StatusServiceUnavailable, Operations: []string{"PutObject"}}))
+	user("m1")
+	flush(t, f)
+	require.Empty(t, aws.ToString(status().LastFailureMessage))
+	require.Len(t, logLines(t, owner, "more-logs")["userlog"], 1)
+
+	// Deleted, and made again by the second account with the same policy.
+	list, err := owner.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("more-logs")})
+	require.NoError(t, err)
+	for _, o := range list.Contents {
+		_, err := owner.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("more-logs"), Key: o.Key})
+		require.NoError(t, err)
+	}
+	_, err = owner.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("more-logs")})
+	require.NoError(t, err)
+	makeBucket(other)
+	user("m2")
+	flush(t, f)
+	require.Equal(t, "The bucket owner has changed. Amazon Redshift cannot upload logs to bucket more-logs.", aws.ToString(status().LastFailureMessage))
+	list, err = other.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("more-logs")})
+	require.NoError(t, err)
+	require.Empty(t, list.Contents, "nothing went to the other account's bucket")
+
+	// EnableLogging again records the new owner: the backlog goes. DisableLogging delivers
+	// what is owed; records made while disabled never go.
+	_, err = rs.EnableLogging(ctx, &redshift.EnableLoggingInput{ClusterIdentifier: aws.String("fakeshift"),
+		BucketName: aws.String("more-logs"), S3KeyPrefix: aws.String("audit/"), LogExports: []string{"userlog"}})
+	require.NoError(t, err)
+	user("m3")
+	_, err = rs.DisableLogging(ctx, &redshift.DisableLoggingInput{ClusterIdentifier: aws.String("fakeshift")})
+	require.NoError(t, err)
+	user("m4")
+	_, err = rs.EnableLogging(ctx, &redshift.EnableLoggingInput{ClusterIdentifier: aws.String("fakeshift"),
+		BucketName: aws.String("more-logs"), S3KeyPrefix: aws.String("audit/"), LogExports: []string{"userlog"}})
+	require.NoError(t, err)
+	flush(t, f)
+	var names []string
+	for _, l := range logLines(t, other, "more-logs")["userlog"] {
+		names = append(names, strings.TrimSpace(strings.Split(l, "|")[1]))
+	}
+	sort.Strings(names)
+	require.Equal(t, []string{"m2", "m3"}, names)
 }
