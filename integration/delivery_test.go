@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/redshift"
@@ -149,6 +150,14 @@ func TestLogDelivery(t *testing.T) {
 		require.NoError(t, err)
 	})
 	failWith(func() {
+		_, err := s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket),
+			Policy: aws.String(strings.Replace(policy, `"s3:PutObject",`, "", 1))})
+		require.NoError(t, err)
+	}, "Cannot write to bucket delivery-logs", func() {
+		_, err := s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(policy)})
+		require.NoError(t, err)
+	})
+	failWith(func() {
 		_, err := s3c.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: aws.String(bucket),
 			ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
 				ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms}}}}})
@@ -168,7 +177,7 @@ func TestLogDelivery(t *testing.T) {
 	flush(t, f)
 	lines = logLines(t, s3c, bucket)
 	activity = strings.Join(lines["useractivitylog"], "")
-	for _, msg := range []string{"Cannot read ACLs", "KMS", "The bucket owner has changed"} {
+	for _, msg := range []string{"Cannot read ACLs", "Cannot write to bucket", "KMS", "The bucket owner has changed"} {
 		require.Equal(t, 1, strings.Count(activity, "select 'during: "+msg), msg)
 	}
 	var records int
@@ -387,4 +396,32 @@ func TestLogDeliveryMore(t *testing.T) {
 	}
 	sort.Strings(names)
 	require.Equal(t, []string{"m2", "m3"}, names)
+}
+
+// TestPeriodicDelivery: with --log-interval the files go without a flush, each log's newest
+// record held back until a newer one exists.
+func TestPeriodicDelivery(t *testing.T) {
+	f := fixtures.New(t, fixtures.WithConfig(func(c *fakeshift.Config) { c.LogInterval = 100 * time.Millisecond }))
+	ctx := context.Background()
+	rs := redshiftClient(f)
+	s3c := s3Client(f, "test", "test")
+	_, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("periodic-logs")})
+	require.NoError(t, err)
+	_, err = s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("periodic-logs"), Policy: aws.String(
+		`{"Statement":[{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":["s3:PutObject","s3:GetBucketAcl"],` +
+			`"Resource":["arn:aws:s3:::periodic-logs","arn:aws:s3:::periodic-logs/*"]}]}`)})
+	require.NoError(t, err)
+	_, err = rs.EnableLogging(ctx, &redshift.EnableLoggingInput{ClusterIdentifier: aws.String("fakeshift"),
+		BucketName: aws.String("periodic-logs"), S3KeyPrefix: aws.String("audit/"), LogExports: []string{"userlog"}})
+	require.NoError(t, err)
+	for _, u := range []string{"p1", "p2"} {
+		_, err := f.Master().Exec(ctx, "create user "+u+" password 'Passw0rd1'")
+		require.NoError(t, err)
+	}
+	require.Eventually(t, func() bool { return len(logLines(t, s3c, "periodic-logs")["userlog"]) == 1 },
+		5*time.Second, 50*time.Millisecond, "p1 delivered without a flush")
+	time.Sleep(300 * time.Millisecond)
+	got := logLines(t, s3c, "periodic-logs")["userlog"]
+	require.Len(t, got, 1, "p2, the newest, is held back")
+	require.True(t, strings.HasPrefix(got[0], "101|p1 |"), got[0])
 }

@@ -70,37 +70,45 @@ func (l *Logger) Deliver(ctx context.Context, d Destination, holdBack bool) ([]D
 	var out []Delivered
 	var errs []error
 	for _, logType := range LogTypes {
-		got, err := l.deliverType(ctx, d, logType, holdBack)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("deliver %s: %w", logType, err))
-			continue
-		}
-		if got != nil {
-			out = append(out, *got)
+		for {
+			got, resumed, err := l.deliverType(ctx, d, logType, holdBack)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("deliver %s: %w", logType, err))
+				break
+			}
+			if got != nil {
+				out = append(out, *got)
+			}
+			if !resumed {
+				break // a resumed delivery covered only its own records: on to the rest
+			}
 		}
 	}
 	return out, errors.Join(errs...)
 }
 
-func (l *Logger) deliverType(ctx context.Context, d Destination, logType string, holdBack bool) (*Delivered, error) {
+// deliverType makes and uploads one file of a log type; resumed says it was the file of an
+// interrupted delivery.
+func (l *Logger) deliverType(ctx context.Context, d Destination, logType string, holdBack bool) (_ *Delivered, resumed bool, _ error) {
 	var cur cursor
 	if err := l.getJSON([]byte(keyCursor+logType), &cur); err != nil && !errors.Is(err, store.ErrNotFound) {
-		return nil, err
+		return nil, false, err
 	}
 	var man manifest
 	err := l.getJSON([]byte(keyManifest+logType), &man)
 	switch {
 	case err == nil && man.From > cur.Seq:
 		// A delivery was under way when the process stopped: the same records, the same key.
+		resumed = true
 	case err == nil || errors.Is(err, store.ErrNotFound):
 		man = manifest{}
 	default:
-		return nil, err
+		return nil, false, err
 	}
 
 	body, from, to, n, err := l.buildFile(logType, cur.Seq, man.To, holdBack)
 	if err != nil || n == 0 {
-		return nil, err
+		return nil, false, err
 	}
 	if man.Key == "" {
 		minute := l.clock.Now().UTC().Truncate(time.Minute)
@@ -109,11 +117,11 @@ func (l *Logger) deliverType(ctx context.Context, d Destination, logType string,
 		}
 		man = manifest{From: from, To: to, Key: fileKey(d, logType, minute), Minute: minute}
 		if err := l.putJSON([]byte(keyManifest+logType), man); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
 	if err := d.Upload(ctx, man.Key, body); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	next := cursor{Seq: man.To, LastMinute: man.Minute}
 	err = l.space.Update(func(tx *store.Tx) error {
@@ -127,9 +135,9 @@ func (l *Logger) deliverType(ctx context.Context, d Destination, logType string,
 		return tx.Delete([]byte(keyManifest + logType))
 	})
 	if err != nil {
-		return nil, fmt.Errorf("advance the delivery cursor: %w", err)
+		return nil, false, fmt.Errorf("advance the delivery cursor: %w", err)
 	}
-	return &Delivered{LogType: logType, Key: man.Key, Records: n, Bytes: len(body)}, nil
+	return &Delivered{LogType: logType, Key: man.Key, Records: n, Bytes: len(body)}, resumed, nil
 }
 
 // buildFile makes the gzip file of the owed records after the cursor: up to upTo when a
