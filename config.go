@@ -65,6 +65,9 @@ type Config struct {
 	// LogInterval is how often audit log files are delivered to S3; 0 means one minute,
 	// negative means only on flush.
 	LogInterval time.Duration
+	// TrailInterval is how often CloudTrail delivers the logging trails' files to S3; 0
+	// means five minutes (CloudTrail's cadence), negative means only on flush.
+	TrailInterval time.Duration
 	// ShutdownTimeout bounds Close; 0 means 5 seconds.
 	ShutdownTimeout time.Duration
 
@@ -96,6 +99,9 @@ func (c Config) withDefaults() Config {
 	def(&c.AdvertiseHost, DefaultAdvertiseHost)
 	if c.LogInterval == 0 {
 		c.LogInterval = time.Minute
+	}
+	if c.TrailInterval == 0 {
+		c.TrailInterval = 5 * time.Minute
 	}
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = 5 * time.Second

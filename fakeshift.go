@@ -25,6 +25,7 @@ import (
 	"github.com/fakeshift/fakeshift/sql"
 	"github.com/fakeshift/fakeshift/sql/duckdb"
 	"github.com/fakeshift/fakeshift/store"
+	"github.com/fakeshift/fakeshift/trail"
 )
 
 // Endpoints says where a running emulator listens.
@@ -44,6 +45,7 @@ type Server struct {
 	dir     *auth.Directory
 	s3      *s3fake.S3
 	api     *redshiftapi.API
+	trail   *trail.Service
 	tls     *tls.Config // nil with DisableTLS
 
 	ports      portRange // where API-made clusters listen
@@ -140,6 +142,13 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	s.api.StartDelivery(cfg.LogInterval)
 	undo = append(undo, s.api.Close)
 
+	if s.trail, err = trail.New(trail.Config{Store: s.db, Directory: s.dir, Region: cfg.Region, S3: s.inProcessS3(),
+		Buckets: s.s3, Clock: cfg.Clock, Logger: cfg.Logger}); err != nil {
+		return nil, err
+	}
+	s.trail.StartDelivery(cfg.TrailInterval)
+	undo = append(undo, s.trail.Close)
+
 	s.http = &http.Server{Handler: s.frontDoor(), ReadHeaderTimeout: 30 * time.Second,
 		ErrorLog: slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelDebug)}
 	s.wg.Add(2)
@@ -197,6 +206,16 @@ func (s *Server) FlushLogs(ctx context.Context) ([]redshiftapi.ClusterDelivery, 
 	return s.api.FlushLogs(ctx, false)
 }
 
+// FlushTrails delivers every logging trail's records to S3 now and closes the digest
+// period of each validating trail, and returns when the files are in S3 (or the failures
+// are in GetTrailStatus).
+func (s *Server) FlushTrails(ctx context.Context) ([]trail.Delivery, error) {
+	return s.trail.Flush(ctx)
+}
+
+// Trail returns CloudTrail, for Go callers that record or read events directly.
+func (s *Server) Trail() *trail.Service { return s.trail }
+
 // S3 returns the S3 endpoint, for its Go controls (faults, ownership transfer, refusals).
 func (s *Server) S3() *s3fake.S3 { return s.s3 }
 
@@ -211,6 +230,7 @@ func (s *Server) Close() error {
 		defer cancel()
 		var errs []error
 		s.api.Close()
+		s.trail.Close()
 		if err := s.stopClusters(ctx); err != nil {
 			errs = append(errs, err)
 		}

@@ -8,6 +8,10 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/fakeshift/fakeshift/redshiftapi"
+	"github.com/fakeshift/fakeshift/s3fake"
+	"github.com/fakeshift/fakeshift/trail"
 )
 
 // Services the front door tells apart, by the SigV4 credential scope.
@@ -43,14 +47,20 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// flush delivers the audit logs owed to S3 now and answers what went where.
+// flush delivers the audit logs and the CloudTrail files owed to S3 now and answers what
+// went where.
 func (s *Server) flush(w http.ResponseWriter, r *http.Request) {
 	got, err := s.FlushLogs(r.Context())
 	if err != nil {
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"deliveries": got})
+	trails, err := s.FlushTrails(r.Context())
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"deliveries": got, "trails": trails})
 }
 
 // sigV4Service returns the service named in a request's SigV4 credential scope
@@ -86,25 +96,60 @@ func (s *Server) awsAPI(w http.ResponseWriter, r *http.Request) {
 			svc = serviceS3
 		}
 	}
-	reqID := newRequestID()
 	switch svc {
 	case serviceS3:
-		s.s3.ServeHTTP(w, r)
+		if out := s.s3.Serve(w, r); out.Authenticated && out.Management {
+			s.record(s3Call(r, out))
+		}
 	case serviceRedshift:
-		s.api.ServeHTTP(w, r)
+		if out := s.api.Serve(w, r); out.Authenticated {
+			s.record(redshiftCall(r, out))
+		}
 	case serviceSTS:
+		// GetCallerIdentity is not recorded by CloudTrail.
 		s.api.STS().ServeHTTP(w, r)
 	case serviceCloudTrail:
-		w.Header().Set("x-amzn-RequestId", reqID)
-		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-		writeJSONStatus(w, http.StatusBadRequest, map[string]string{
-			"__type":  "UnknownOperationException",
-			"message": r.Header.Get("X-Amz-Target") + " is not supported by fakeshift yet",
-		})
+		if out := s.trail.ServeAPI(w, r, newRequestID()); out.Recorded {
+			s.record(out.Call)
+		}
 	default:
-		writeQueryAPIError(w, reqID, http.StatusBadRequest, "InvalidAction",
+		writeQueryAPIError(w, newRequestID(), http.StatusBadRequest, "InvalidAction",
 			"fakeshift does not serve the AWS service "+svc)
 	}
+}
+
+// record keeps a call's CloudTrail record. The call has been answered already: a record
+// that cannot be stored is logged, not turned into an error for the caller.
+func (s *Server) record(c trail.Call) {
+	if _, err := s.trail.Record(c); err != nil {
+		s.log.Error("CloudTrail record lost", "event", c.Name, "err", err)
+	}
+}
+
+// redshiftCall is the CloudTrail call of a Redshift Query API request.
+func redshiftCall(r *http.Request, out redshiftapi.Outcome) trail.Call {
+	c := trail.Call{Source: "redshift.amazonaws.com", Name: out.Action, Principal: out.Principal,
+		SourceIP: trail.SourceIP(r), UserAgent: r.UserAgent(), RequestParameters: out.RequestParameters(),
+		ResponseElements: out.ResponseElements(), RequestID: out.RequestID, ReadOnly: out.ReadOnly()}
+	if out.Err != nil {
+		c.ErrorCode, c.ErrorMessage = out.Err.Code, out.Err.Message
+	}
+	return c
+}
+
+// s3Call is the CloudTrail call of an S3 bucket management request.
+func s3Call(r *http.Request, out s3fake.Outcome) trail.Call {
+	c := trail.Call{Source: "s3.amazonaws.com", Name: out.Operation, Principal: out.Principal,
+		SourceIP: trail.SourceIP(r), UserAgent: "[" + r.UserAgent() + "]", RequestParameters: out.RequestParameters(),
+		AdditionalEventData: out.AdditionalEventData(), RequestID: out.RequestID, ReadOnly: out.ReadOnly,
+		ErrorCode: out.ErrorCode, ErrorMessage: out.ErrorMessage}
+	if out.Bucket != "" {
+		c.Resources = []trail.Resource{{AccountID: out.BucketOwner, Type: "AWS::S3::Bucket", ARN: "arn:aws:s3:::" + out.Bucket}}
+	}
+	if out.Principal.IsAnonymous() {
+		c.RecipientAccountID = out.BucketOwner
+	}
+	return c
 }
 
 // writeQueryAPIError writes the Query API (Redshift, STS) error envelope.

@@ -111,26 +111,30 @@ func (s *API) STS() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serve(w, r, STS) })
 }
 
-func (s *API) serve(w http.ResponseWriter, r *http.Request, svc Service) {
-	reqID := newRequestID()
+func (s *API) serve(w http.ResponseWriter, r *http.Request, svc Service) (out Outcome) {
+	out.RequestID = newRequestID()
 	defer func() {
 		if v := recover(); v != nil {
 			s.log.Error("Redshift API request panicked", "panic", v)
-			svc.WriteError(w, reqID, InternalFailure())
+			out.Err = InternalFailure()
+			svc.WriteError(w, out.RequestID, out.Err)
 		}
 	}()
-	result, action, err := s.handle(r, svc, reqID)
+	result, err := s.handle(r, svc, &out)
 	if err != nil {
 		e := AsError(err)
 		if e.Code == CodeInternalFailure {
-			s.log.Error("Redshift API request failed", "action", action, "err", err)
+			s.log.Error("Redshift API request failed", "action", out.Action, "err", err)
 		}
-		svc.WriteError(w, reqID, e)
-		return
+		out.Err = e
+		svc.WriteError(w, out.RequestID, e)
+		return out
 	}
-	if err := svc.WriteResult(w, action, reqID, result); err != nil {
-		s.log.Debug("write response", "action", action, "err", err)
+	out.Result = result
+	if err := svc.WriteResult(w, out.Action, out.RequestID, result); err != nil {
+		s.log.Debug("write response", "action", out.Action, "err", err)
 	}
+	return out
 }
 
 // call is one request: who makes it and its parameters.
@@ -141,28 +145,29 @@ type call struct {
 	reqID     string
 }
 
-func (s *API) handle(r *http.Request, svc Service, reqID string) (any, string, error) {
+func (s *API) handle(r *http.Request, svc Service, out *Outcome) (any, error) {
 	principal, _, err := s.verifier.Verify(r, time.Now())
 	if err != nil {
-		return nil, "", authError(err)
+		return nil, authError(err)
 	}
 	p, perr := ParseRequest(r)
 	if perr != nil {
-		return nil, "", perr
+		return nil, perr
 	}
 	handlers := s.redshiftHandlers()
 	if svc.Namespace == STS.Namespace {
 		handlers = map[string]handler{"GetCallerIdentity": (*API).getCallerIdentity}
 	}
 	action, aerr := svc.Action(p, func(a string) bool { _, ok := handlers[a]; return ok })
+	out.Action = action
 	if aerr != nil {
-		return nil, action, aerr
+		return nil, aerr
 	}
 	if principal.IsAnonymous() {
-		return nil, action, MissingAuthenticationToken()
+		return nil, MissingAuthenticationToken()
 	}
-	res, err := handlers[action](s, &call{ctx: r.Context(), principal: principal, p: p, reqID: reqID})
-	return res, action, err
+	out.Principal, out.Authenticated, out.Params = principal, true, p
+	return handlers[action](s, &call{ctx: r.Context(), principal: principal, p: p, reqID: out.RequestID})
 }
 
 type handler func(s *API, c *call) (any, error)

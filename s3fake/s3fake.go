@@ -122,29 +122,17 @@ type call struct {
 
 	// attrs is the bucket's configuration, nil when the bucket does not exist.
 	attrs *bucketAttrs
+
+	// onRouted, when set, is told once the signature is verified and the operation and
+	// bucket are known, before the call is authorised and run.
+	onRouted func()
 }
 
 type inProcessKey struct{}
 
 // ServeHTTP serves one S3 request: identify the caller, route the operation (every
 // sub-resource first), load the bucket, authorise, apply injected faults, run.
-func (s *S3) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	c := &call{w: w, r: r, reqID: newRequestID()}
-	h := w.Header()
-	h.Set("x-amz-request-id", c.reqID)
-	h.Set("x-amz-id-2", hostID(c.reqID))
-	h.Set("Server", "AmazonS3")
-	if err := s.serve(c); err != nil {
-		e, ok := asError(err)
-		if !ok {
-			s.log.Error("S3 request failed", "op", c.opName(), "bucket", c.bucket, "key", c.key, "err", err)
-		}
-		if e.Code == errAccessDenied.Code || e.Status == http.StatusForbidden {
-			s.refuse(c, e.Code, refusalReason(err))
-		}
-		writeError(w, r, c.reqID, e)
-	}
-}
+func (s *S3) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.Serve(w, r) }
 
 func (s *S3) serve(c *call) error {
 	r := c.r
@@ -169,6 +157,9 @@ func (s *S3) serve(c *call) error {
 			return err
 		}
 		c.attrs = attrs
+	}
+	if c.onRouted != nil {
+		c.onRouted()
 	}
 	if op.needsBucket && c.attrs == nil {
 		return errNoSuchBucket.withBucket(c.bucket)

@@ -1,0 +1,290 @@
+package integration
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"io"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fakeshift/fakeshift"
+	"github.com/fakeshift/fakeshift/fixtures"
+)
+
+// cloudTrailPolicy is the bucket policy CloudTrail's documentation gives a trail's bucket.
+func cloudTrailPolicy(bucket, prefix, account string) string {
+	return `{"Version":"2012-10-17","Statement":[
+ {"Sid":"AWSCloudTrailAclCheck","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},
+  "Action":"s3:GetBucketAcl","Resource":"arn:aws:s3:::` + bucket + `"},
+ {"Sid":"AWSCloudTrailWrite","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},
+  "Action":"s3:PutObject","Resource":"arn:aws:s3:::` + bucket + `/` + prefix + `AWSLogs/` + account + `/*",
+  "Condition":{"StringEquals":{"s3:x-amz-acl":"bucket-owner-full-control"}}}]}`
+}
+
+// redshiftLogPolicy lets Redshift deliver audit logs to bucket.
+func redshiftLogPolicy(bucket string) string {
+	return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},` +
+		`"Action":["s3:PutObject","s3:GetBucketAcl"],"Resource":["arn:aws:s3:::` + bucket + `","arn:aws:s3:::` + bucket + `/*"]}]}`
+}
+
+type cliRun func(args ...string) (string, string, error)
+
+func awsCLI(t *testing.T, f *fixtures.Fakeshift, key, secret string) cliRun {
+	bin := needTool(t, "aws", "apt-get install -y awscli")
+	return func(args ...string) (string, string, error) {
+		cmd := exec.Command(bin, append([]string{"--endpoint-url", f.Endpoints().HTTP}, args...)...)
+		cmd.Env = awsEnv(f, key, secret)
+		var out, errb strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		return out.String(), errb.String(), err
+	}
+}
+
+// lookup runs `aws cloudtrail lookup-events` for one event name and returns the records,
+// newest first.
+func lookup(t *testing.T, run cliRun, name string) []map[string]any {
+	t.Helper()
+	out, stderr, err := run("cloudtrail", "lookup-events", "--lookup-attributes",
+		"AttributeKey=EventName,AttributeValue="+name)
+	require.NoError(t, err, stderr)
+	var res struct {
+		Events []struct {
+			EventID, EventName, CloudTrailEvent string
+			ReadOnly                            string
+			Resources                           []struct{ ResourceType, ResourceName string }
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &res), out)
+	var recs []map[string]any
+	for _, e := range res.Events {
+		var rec map[string]any
+		require.NoError(t, json.Unmarshal([]byte(e.CloudTrailEvent), &rec))
+		require.Equal(t, e.EventID, rec["eventID"])
+		require.Equal(t, e.EventName, rec["eventName"])
+		recs = append(recs, rec)
+	}
+	return recs
+}
+
+// TestCloudTrailWithAWSCLI: a trail made with the AWS CLI records the Redshift and S3 calls
+// the CLI makes; lookup-events finds each one as the seed's examples show them, a flush
+// puts them in the trail's bucket, and validate-logs verifies the files and digests, and
+// finds a tampered file invalid.
+func TestCloudTrailWithAWSCLI(t *testing.T) {
+	f := fixtures.New(t, fixtures.WithConfig(func(c *fakeshift.Config) { c.LogInterval, c.TrailInterval = -1, -1 }))
+	run := awsCLI(t, f, "test", "test")
+	must := func(args ...string) string {
+		t.Helper()
+		out, stderr, err := run(args...)
+		require.NoError(t, err, "%v: %s", args, stderr)
+		return out
+	}
+	fails := func(code string, args ...string) {
+		t.Helper()
+		_, stderr, err := run(args...)
+		require.Error(t, err, "%v", args)
+		require.Contains(t, stderr, code, "%v", args)
+	}
+	start := time.Now().UTC().Add(-time.Minute)
+
+	// The trail's bucket and its checks.
+	must("s3api", "create-bucket", "--bucket", "trail-bucket")
+	fails("S3BucketDoesNotExistException", "cloudtrail", "create-trail", "--name", "audit", "--s3-bucket-name", "no-such-bucket")
+	fails("An error occurred (InsufficientS3BucketPolicyException) when calling the CreateTrail operation: Incorrect S3 bucket policy is detected for bucket: trail-bucket",
+		"cloudtrail", "create-trail", "--name", "audit", "--s3-bucket-name", "trail-bucket")
+	must("s3api", "put-bucket-policy", "--bucket", "trail-bucket", "--policy", cloudTrailPolicy("trail-bucket", "ct/", "123456789012"))
+	// The policy allows ct/AWSLogs/... only: a trail without that prefix is refused.
+	fails("InsufficientS3BucketPolicyException", "cloudtrail", "create-trail", "--name", "audit", "--s3-bucket-name", "trail-bucket")
+	fails("InvalidTrailNameException", "cloudtrail", "create-trail", "--name", "a", "--s3-bucket-name", "trail-bucket")
+	out := must("cloudtrail", "create-trail", "--name", "audit", "--s3-bucket-name", "trail-bucket", "--s3-key-prefix", "ct",
+		"--enable-log-file-validation")
+	require.Contains(t, out, `"TrailARN": "arn:aws:cloudtrail:us-east-1:123456789012:trail/audit"`)
+	require.Contains(t, out, `"LogFileValidationEnabled": true`)
+	fails("TrailAlreadyExistsException", "cloudtrail", "create-trail", "--name", "audit", "--s3-bucket-name", "trail-bucket", "--s3-key-prefix", "ct")
+	out = must("cloudtrail", "get-trail-status", "--name", "audit")
+	require.Contains(t, out, `"IsLogging": false`)
+	must("cloudtrail", "start-logging", "--name", "audit")
+	out = must("cloudtrail", "describe-trails")
+	require.Contains(t, out, `"HomeRegion": "us-east-1"`)
+	require.Contains(t, out, `"S3KeyPrefix": "ct"`)
+	fails("TrailNotFoundException", "cloudtrail", "get-trail-status", "--name", "nope")
+
+	// Redshift calls, one failing, and logging on and off.
+	must("redshift", "create-cluster", "--cluster-identifier", "ct-cluster", "--node-type", "ra3.large",
+		"--master-username", "admin", "--master-user-password", "Secret0Pass", "--cluster-type", "single-node", "--db-name", "mydb")
+	fails("ClusterNotFound", "redshift", "describe-clusters", "--cluster-identifier", "nope")
+	must("s3api", "create-bucket", "--bucket", "ct-audit-logs")
+	must("s3api", "put-bucket-policy", "--bucket", "ct-audit-logs", "--policy", redshiftLogPolicy("ct-audit-logs"))
+	must("redshift", "enable-logging", "--cluster-identifier", "ct-cluster", "--bucket-name", "ct-audit-logs")
+	must("redshift", "disable-logging", "--cluster-identifier", "ct-cluster")
+	must("redshift", "delete-cluster", "--cluster-identifier", "ct-cluster", "--skip-final-cluster-snapshot")
+
+	create := lookup(t, run, "CreateCluster")
+	require.Len(t, create, 1)
+	rec := create[0]
+	require.Equal(t, "redshift.amazonaws.com", rec["eventSource"])
+	require.Equal(t, "us-east-1", rec["awsRegion"])
+	require.Equal(t, "AwsApiCall", rec["eventType"])
+	require.Equal(t, "Management", rec["eventCategory"])
+	require.Equal(t, true, rec["managementEvent"])
+	require.Equal(t, false, rec["readOnly"])
+	require.Equal(t, "123456789012", rec["recipientAccountId"])
+	require.Contains(t, rec["userAgent"], "aws-cli/")
+	require.Equal(t, "127.0.0.1", rec["sourceIPAddress"])
+	id := rec["userIdentity"].(map[string]any)
+	require.Equal(t, "Root", id["type"])
+	require.Equal(t, "arn:aws:iam::123456789012:root", id["arn"])
+	require.Equal(t, "test", id["accessKeyId"])
+	params := rec["requestParameters"].(map[string]any)
+	require.Equal(t, "ct-cluster", params["clusterIdentifier"])
+	require.Equal(t, "****", params["masterUserPassword"])
+	require.Equal(t, "mydb", params["dBName"])
+	require.Equal(t, "single-node", params["clusterType"])
+	resp := rec["responseElements"].(map[string]any)
+	require.Equal(t, "ct-cluster", resp["clusterIdentifier"])
+	require.Equal(t, "creating", resp["clusterStatus"])
+	require.Equal(t, "mydb", resp["dBName"])
+	require.NotContains(t, mustJSON(t, rec), "Secret0Pass")
+
+	del := lookup(t, run, "DeleteCluster")
+	require.Len(t, del, 1)
+	require.Nil(t, del[0]["responseElements"])
+	require.Equal(t, true, del[0]["requestParameters"].(map[string]any)["skipFinalClusterSnapshot"])
+
+	describe := lookup(t, run, "DescribeClusters")
+	require.NotEmpty(t, describe)
+	require.Equal(t, "ClusterNotFound", describe[0]["errorCode"])
+	require.Equal(t, "Cluster nope not found.", describe[0]["errorMessage"])
+	require.Equal(t, true, describe[0]["readOnly"])
+
+	for _, name := range []string{"EnableLogging", "DisableLogging"} {
+		recs := lookup(t, run, name)
+		require.Len(t, recs, 1, name)
+		require.Equal(t, false, recs[0]["readOnly"], name)
+		require.Equal(t, "ct-cluster", recs[0]["requestParameters"].(map[string]any)["clusterIdentifier"], name)
+	}
+	enable := lookup(t, run, "EnableLogging")[0]
+	require.Equal(t, "ct-audit-logs", enable["responseElements"].(map[string]any)["bucketName"])
+	require.Equal(t, true, enable["responseElements"].(map[string]any)["loggingEnabled"])
+
+	policy := lookup(t, run, "PutBucketPolicy")
+	require.Len(t, policy, 2)
+	require.Equal(t, "s3.amazonaws.com", policy[0]["eventSource"])
+	require.Equal(t, "ct-audit-logs", policy[0]["requestParameters"].(map[string]any)["bucketName"])
+	require.NotNil(t, policy[0]["requestParameters"].(map[string]any)["bucketPolicy"])
+	require.Equal(t, []any{map[string]any{"accountId": "123456789012", "type": "AWS::S3::Bucket", "ARN": "arn:aws:s3:::ct-audit-logs"}},
+		policy[0]["resources"])
+	trailCalls := lookup(t, run, "CreateTrail")
+	require.Len(t, trailCalls, 6) // 5 refused, 1 made
+	require.Equal(t, "cloudtrail.amazonaws.com", trailCalls[0]["eventSource"])
+
+	// A flush delivers the trail's records and closes its digest period.
+	resp2 := flush(t, f)
+	_ = resp2
+	c := s3Client(f, "test", "test")
+	files := listKeys(t, c, "trail-bucket", "ct/AWSLogs/123456789012/CloudTrail/us-east-1/")
+	require.NotEmpty(t, files)
+	require.Regexp(t, `^ct/AWSLogs/123456789012/CloudTrail/us-east-1/\d{4}/\d{2}/\d{2}/123456789012_CloudTrail_us-east-1_\d{8}T\d{4}Z_[A-Za-z0-9]{16}\.json\.gz$`, files[0])
+	delivered := map[string]map[string]any{}
+	for _, k := range files {
+		for _, r := range trailRecords(t, c, "trail-bucket", k) {
+			delivered[r["eventID"].(string)] = r
+		}
+	}
+	require.Equal(t, rec, delivered[rec["eventID"].(string)], "the delivered CreateCluster record equals lookup-events'")
+	require.Contains(t, delivered, del[0]["eventID"])
+	for _, r := range trailCalls {
+		require.NotContains(t, delivered, r["eventID"], "calls before StartLogging are not the trail's")
+	}
+	digests := listKeys(t, c, "trail-bucket", "ct/AWSLogs/123456789012/CloudTrail-Digest/")
+	require.Len(t, digests, 1)
+	out = must("cloudtrail", "get-trail-status", "--name", "audit")
+	require.Contains(t, out, `"LatestDeliveryTime"`)
+	require.Contains(t, out, `"LatestDigestDeliveryTime"`)
+
+	// A second period, so that the digests chain.
+	must("redshift", "describe-logging-status", "--cluster-identifier", "fakeshift")
+	flush(t, f)
+	require.Len(t, listKeys(t, c, "trail-bucket", "ct/AWSLogs/123456789012/CloudTrail-Digest/"), 2)
+
+	validate := func() (string, error) {
+		out, stderr, err := run("cloudtrail", "validate-logs", "--trail-arn", "arn:aws:cloudtrail:us-east-1:123456789012:trail/audit",
+			"--start-time", start.Format(time.RFC3339), "--verbose")
+		return out + stderr, err
+	}
+	report, err := validate()
+	require.NoError(t, err, report)
+	require.Contains(t, report, "2/2 digest files valid")
+	require.Contains(t, report, "log files valid")
+	require.NotContains(t, report, "INVALID")
+
+	// Tamper with a log file: validate-logs finds it.
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(`{"Records":[]}`))
+	zw.Close()
+	_, err = c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("trail-bucket"), Key: aws.String(files[0]),
+		Body: bytes.NewReader(gz.Bytes())})
+	require.NoError(t, err)
+	report, err = validate()
+	require.Error(t, err, report)
+	require.Contains(t, report, "INVALID: hash value doesn't match")
+
+	// StopLogging: later calls are not delivered.
+	must("cloudtrail", "stop-logging", "--name", "audit")
+	out = must("cloudtrail", "get-trail-status", "--name", "audit")
+	require.Contains(t, out, `"IsLogging": false`)
+	must("s3api", "create-bucket", "--bucket", "after-stop")
+	flush(t, f)
+	for _, k := range listKeys(t, c, "trail-bucket", "ct/AWSLogs/123456789012/CloudTrail/") {
+		for _, r := range trailRecords(t, c, "trail-bucket", k) {
+			if r["eventName"] == "CreateBucket" {
+				require.NotEqual(t, "after-stop", r["requestParameters"].(map[string]any)["bucketName"])
+			}
+		}
+	}
+	must("cloudtrail", "delete-trail", "--name", "audit")
+	fails("TrailNotFoundException", "cloudtrail", "get-trail", "--name", "audit")
+}
+
+func mustJSON(t *testing.T, v any) string {
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return string(b)
+}
+
+func listKeys(t *testing.T, c *s3.Client, bucket, prefix string) []string {
+	t.Helper()
+	out, err := c.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(prefix)})
+	require.NoError(t, err)
+	var keys []string
+	for _, o := range out.Contents {
+		keys = append(keys, aws.ToString(o.Key))
+	}
+	return keys
+}
+
+func trailRecords(t *testing.T, c *s3.Client, bucket, key string) []map[string]any {
+	t.Helper()
+	obj, err := c.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	require.NoError(t, err)
+	defer obj.Body.Close()
+	zr, err := gzip.NewReader(obj.Body)
+	require.NoError(t, err)
+	raw, err := io.ReadAll(zr)
+	require.NoError(t, err)
+	var body struct {
+		Records []map[string]any
+	}
+	require.NoError(t, json.Unmarshal(raw, &body), "%s", raw)
+	return body.Records
+}

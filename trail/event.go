@@ -1,0 +1,208 @@
+package trail
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"time"
+
+	"github.com/fakeshift/fakeshift/auth"
+)
+
+// EventVersion is the record format version fakeshift writes (the current one; Redshift's
+// documentation samples show older ones, with the same fields).
+const EventVersion = "1.11"
+
+// Event is one CloudTrail record. Its fields are in the order CloudTrail writes them, and
+// its JSON is the record as it appears in a trail file and in LookupEvents' CloudTrailEvent.
+type Event struct {
+	EventVersion        string          `json:"eventVersion"`
+	UserIdentity        UserIdentity    `json:"userIdentity"`
+	EventTime           string          `json:"eventTime"`
+	EventSource         string          `json:"eventSource"`
+	EventName           string          `json:"eventName"`
+	AWSRegion           string          `json:"awsRegion"`
+	SourceIPAddress     string          `json:"sourceIPAddress"`
+	UserAgent           string          `json:"userAgent"`
+	ErrorCode           string          `json:"errorCode,omitempty"`
+	ErrorMessage        string          `json:"errorMessage,omitempty"`
+	RequestParameters   json.RawMessage `json:"requestParameters"`
+	ResponseElements    json.RawMessage `json:"responseElements"`
+	AdditionalEventData json.RawMessage `json:"additionalEventData,omitempty"`
+	RequestID           string          `json:"requestID"`
+	EventID             string          `json:"eventID"`
+	ReadOnly            bool            `json:"readOnly"`
+	Resources           []Resource      `json:"resources,omitempty"`
+	EventType           string          `json:"eventType"`
+	ManagementEvent     bool            `json:"managementEvent"`
+	RecipientAccountID  string          `json:"recipientAccountId"`
+	EventCategory       string          `json:"eventCategory"`
+	TLSDetails          *TLSDetails     `json:"tlsDetails,omitempty"`
+}
+
+// UserIdentity is the record's userIdentity: who made the call.
+type UserIdentity struct {
+	Type           string          `json:"type"`
+	PrincipalID    string          `json:"principalId,omitempty"`
+	ARN            string          `json:"arn,omitempty"`
+	AccountID      string          `json:"accountId,omitempty"`
+	AccessKeyID    string          `json:"accessKeyId,omitempty"`
+	UserName       string          `json:"userName,omitempty"`
+	SessionContext *SessionContext `json:"sessionContext,omitempty"`
+	InvokedBy      string          `json:"invokedBy,omitempty"`
+}
+
+// SessionContext is the session of temporary credentials (an assumed role).
+type SessionContext struct {
+	SessionIssuer *SessionIssuer    `json:"sessionIssuer,omitempty"`
+	Attributes    SessionAttributes `json:"attributes"`
+}
+
+// SessionIssuer is the role that issued an assumed role's session.
+type SessionIssuer struct {
+	Type        string `json:"type"`
+	PrincipalID string `json:"principalId"`
+	ARN         string `json:"arn"`
+	AccountID   string `json:"accountId"`
+	UserName    string `json:"userName"`
+}
+
+// SessionAttributes are when the session's credentials were made and whether with MFA.
+type SessionAttributes struct {
+	CreationDate     string `json:"creationDate"`
+	MFAAuthenticated string `json:"mfaAuthenticated"`
+}
+
+// Resource is a resource the call named (LookupEvents' Resources; S3 records carry them).
+type Resource struct {
+	AccountID string `json:"accountId,omitempty"`
+	Type      string `json:"type"`
+	ARN       string `json:"ARN"`
+}
+
+// TLSDetails is the TLS of the call, for calls that came over TLS.
+type TLSDetails struct {
+	TLSVersion               string `json:"tlsVersion"`
+	CipherSuite              string `json:"cipherSuite"`
+	ClientProvidedHostHeader string `json:"clientProvidedHostHeader"`
+}
+
+// Call is what the front door knows of one API call once its handler has answered: enough
+// to make its record.
+type Call struct {
+	// Source is the service's event source ("redshift.amazonaws.com").
+	Source string
+	// Name is the API operation ("EnableLogging").
+	Name      string
+	Principal auth.Principal
+	Time      time.Time
+	Region    string
+	SourceIP  string
+	UserAgent string
+	// RequestParameters and ResponseElements are JSON; nil is written as null.
+	RequestParameters   json.RawMessage
+	ResponseElements    json.RawMessage
+	AdditionalEventData json.RawMessage
+	// ErrorCode and ErrorMessage are set for a call that failed.
+	ErrorCode, ErrorMessage string
+	RequestID               string
+	ReadOnly                bool
+	Resources               []Resource
+	TLS                     *TLSDetails
+	// Identity is the caller's userIdentity when it is not the signing key's (a service
+	// acting from its own account); zero means the one Principal gives.
+	Identity *UserIdentity
+	// RecipientAccountID is the account whose trail gets the record; empty means the
+	// caller's.
+	RecipientAccountID string
+}
+
+// timeFormat is CloudTrail's eventTime layout.
+const timeFormat = "2006-01-02T15:04:05Z"
+
+// NewEvent makes the record of a call.
+func NewEvent(c Call) Event {
+	id := c.Identity
+	if id == nil {
+		u := IdentityOf(c.Principal, c.Time)
+		id = &u
+	}
+	recipient := c.RecipientAccountID
+	if recipient == "" {
+		recipient = id.AccountID
+	}
+	return Event{
+		EventVersion:        EventVersion,
+		UserIdentity:        *id,
+		EventTime:           c.Time.UTC().Format(timeFormat),
+		EventSource:         c.Source,
+		EventName:           c.Name,
+		AWSRegion:           c.Region,
+		SourceIPAddress:     c.SourceIP,
+		UserAgent:           c.UserAgent,
+		ErrorCode:           c.ErrorCode,
+		ErrorMessage:        c.ErrorMessage,
+		RequestParameters:   orNull(c.RequestParameters),
+		ResponseElements:    orNull(c.ResponseElements),
+		AdditionalEventData: c.AdditionalEventData,
+		RequestID:           c.RequestID,
+		EventID:             NewEventID(),
+		ReadOnly:            c.ReadOnly,
+		Resources:           c.Resources,
+		EventType:           "AwsApiCall",
+		ManagementEvent:     true,
+		RecipientAccountID:  recipient,
+		EventCategory:       "Management",
+		TLSDetails:          c.TLS,
+	}
+}
+
+func orNull(b json.RawMessage) json.RawMessage {
+	if len(b) == 0 {
+		return json.RawMessage("null")
+	}
+	return b
+}
+
+// IdentityOf is the userIdentity CloudTrail writes for a signed call: Root, IAMUser or
+// AssumedRole as the access key's identity says. Temporary credentials (an assumed role)
+// get a session context whose creation date is the call's hour.
+func IdentityOf(p auth.Principal, at time.Time) UserIdentity {
+	if p.Kind != auth.KindAccount || p.Key == nil {
+		if p.Kind == auth.KindService {
+			return UserIdentity{Type: "AWSService", InvokedBy: p.Service}
+		}
+		return UserIdentity{Type: "AWSAccount", AccountID: "anonymous"}
+	}
+	k := p.Key
+	u := UserIdentity{
+		Type:        string(k.Identity.Type),
+		PrincipalID: k.Identity.PrincipalID,
+		ARN:         k.Identity.ARN,
+		AccountID:   k.AccountID,
+		AccessKeyID: k.AccessKeyID,
+	}
+	switch k.Identity.Type {
+	case auth.IdentityIAMUser:
+		u.UserName = k.Identity.UserName
+	case auth.IdentityAssumedRole:
+		si, _ := k.Identity.SessionIssuer()
+		u.SessionContext = &SessionContext{
+			SessionIssuer: &SessionIssuer{Type: si.Type, PrincipalID: si.PrincipalID, ARN: si.ARN,
+				AccountID: si.AccountID, UserName: si.UserName},
+			Attributes: SessionAttributes{CreationDate: at.UTC().Truncate(time.Hour).Format(timeFormat),
+				MFAAuthenticated: "false"},
+		}
+	}
+	return u
+}
+
+// NewEventID returns a random UUID (version 4).
+func NewEventID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b)
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}

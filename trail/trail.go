@@ -1,0 +1,167 @@
+package trail
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/fakeshift/fakeshift/auth"
+	"github.com/fakeshift/fakeshift/clock"
+	"github.com/fakeshift/fakeshift/s3fake"
+	"github.com/fakeshift/fakeshift/store"
+)
+
+// Keys in the trail space:
+//
+//	ev/<seq>                          the record, by arrival order (delivery reads these)
+//	lk/<account>/<inverted ns>/<seq>  LookupEvents' index, newest first per account
+//	tr/<account>/<name>               a trail's configuration and status
+//	dg/<account>/<name>               a trail's digest chain
+//	key/<n>                           signing keys
+const (
+	keyEvent  = "ev/"
+	keyLookup = "lk/"
+	keyTrail  = "tr/"
+	keySeq    = "seq"
+)
+
+// Buckets is what CreateTrail and each delivery ask of S3 beside real calls: whether a
+// bucket exists, and a dry run of PutObject's authorisation (s3fake implements it).
+type Buckets interface {
+	BucketFacts(bucket string) (s3fake.Facts, error)
+	Authorize(p auth.Principal, bucket, action, resource string, header http.Header) error
+}
+
+// Config configures New. Store, Directory, S3 and Buckets are required.
+type Config struct {
+	Store     *store.DB
+	Directory *auth.Directory
+	Region    string
+	// S3 is an AWS SDK S3 client whose transport reaches the built-in S3 in process; calls
+	// carry cloudtrail.amazonaws.com in their context.
+	S3      *s3.Client
+	Buckets Buckets
+	Clock   clock.Clock
+	Logger  *slog.Logger
+}
+
+// Service is CloudTrail: it keeps the records of the calls the front door hands it, serves
+// the CloudTrail API, and delivers the records of logging trails to S3.
+type Service struct {
+	cfg      Config
+	log      *slog.Logger
+	space    *store.Space
+	verifier *auth.Verifier
+	seq      *store.Counter
+	// last is the sequence number of the newest record (read from the store once).
+	lastOnce sync.Once
+	last     atomic.Int64
+	lastErr  error
+
+	mu        sync.Mutex // serialises changes of trails
+	deliverMu sync.Mutex // serialises deliveries
+	keys      *keyRing
+
+	stop      chan struct{}
+	closeOnce sync.Once
+	wg        sync.WaitGroup
+}
+
+// New builds the service over the store; it does no I/O beyond reading the store.
+func New(cfg Config) (*Service, error) {
+	if cfg.Store == nil || cfg.Directory == nil || cfg.S3 == nil || cfg.Buckets == nil {
+		return nil, errors.New("trail: Store, Directory, S3 and Buckets are required")
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	space := cfg.Store.Space("trail")
+	s := &Service{cfg: cfg, log: cfg.Logger.With("subsystem", "cloudtrail"), space: space,
+		verifier: auth.NewVerifier(cfg.Directory), seq: space.Counter(keySeq, 1, 64), stop: make(chan struct{})}
+	s.keys = newKeyRing(space, cfg.Clock)
+	return s, nil
+}
+
+// Record keeps the record of a call; it is in the store when Record returns.
+func (s *Service) Record(c Call) (Event, error) {
+	if c.Time.IsZero() {
+		c.Time = s.cfg.Clock.Now()
+	}
+	if c.Region == "" {
+		c.Region = s.cfg.Region
+	}
+	ev := NewEvent(c)
+	body, err := json.Marshal(ev)
+	if err != nil {
+		return ev, fmt.Errorf("encode CloudTrail record: %w", err)
+	}
+	seq, err := s.seq.Next()
+	if err != nil {
+		return ev, fmt.Errorf("CloudTrail record sequence: %w", err)
+	}
+	err = s.space.Update(func(tx *store.Tx) error {
+		if err := tx.Put(eventKey(seq), body); err != nil {
+			return err
+		}
+		return tx.Put(lookupKey(ev.RecipientAccountID, c.Time, seq), nil)
+	})
+	if err != nil {
+		return ev, fmt.Errorf("store CloudTrail record %s: %w", ev.EventName, err)
+	}
+	for {
+		old := s.last.Load()
+		if seq <= old || s.last.CompareAndSwap(old, seq) {
+			break
+		}
+	}
+	return ev, nil
+}
+
+func eventKey(seq int64) []byte {
+	return []byte(keyEvent + fmt.Sprintf("%020d", seq))
+}
+
+// lookupKey orders an account's records newest first: the time is inverted.
+func lookupKey(account string, t time.Time, seq int64) []byte {
+	inv := uint64(math.MaxInt64 - t.UnixNano())
+	return []byte(keyLookup + account + "/" + fmt.Sprintf("%020d", inv) + "/" + fmt.Sprintf("%020d", seq))
+}
+
+func seqOf(key []byte) (int64, error) {
+	var s string
+	for i := len(key) - 1; i >= 0; i-- {
+		if key[i] == '/' {
+			s = string(key[i+1:])
+			break
+		}
+	}
+	return strconv.ParseInt(s, 10, 64)
+}
+
+// Close stops periodic deliveries; it does not close the store.
+func (s *Service) Close() {
+	s.closeOnce.Do(func() { close(s.stop) })
+	s.wg.Wait()
+}
+
+// context for the service's own S3 calls.
+func (s *Service) principal(account, trailARN string) auth.Principal {
+	return auth.ServicePrincipal("cloudtrail.amazonaws.com", trailARN, account)
+}
+
+func (s *Service) trailARN(account, name string) string {
+	return "arn:aws:cloudtrail:" + s.cfg.Region + ":" + account + ":trail/" + name
+}
+
