@@ -266,4 +266,3 @@ func xmlObject(b []byte) (any, bool) {
 	}
 	return root, root != nil
 }
-

@@ -164,4 +164,3 @@ func (s *Service) principal(account, trailARN string) auth.Principal {
 func (s *Service) trailARN(account, name string) string {
 	return "arn:aws:cloudtrail:" + s.cfg.Region + ":" + account + ":trail/" + name
 }
-
