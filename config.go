@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/fakeshift/fakeshift/auth"
 	"github.com/fakeshift/fakeshift/clock"
 )
 
@@ -68,6 +69,10 @@ type Config struct {
 	// TrailInterval is how often CloudTrail delivers the logging trails' files to S3; 0
 	// means five minutes (CloudTrail's cadence), negative means only on flush.
 	TrailInterval time.Duration
+	// Keys are access keys beside the built-in ones (test/test for the default account,
+	// other/other for the second): each names its identity (an IAM user or an assumed role,
+	// see auth.NewKey), which CloudTrail writes as the caller's userIdentity.
+	Keys []auth.Key
 	// ShutdownTimeout bounds Close; 0 means 5 seconds.
 	ShutdownTimeout time.Duration
 

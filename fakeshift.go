@@ -97,6 +97,11 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if s.dir, err = auth.DefaultDirectory(cfg.AccountID); err != nil {
 		return nil, fmt.Errorf("accounts: %w", err)
 	}
+	for _, k := range cfg.Keys {
+		if err := s.dir.AddKey(k); err != nil {
+			return nil, fmt.Errorf("access key %s: %w", k.AccessKeyID, err)
+		}
+	}
 	if s.s3, err = s3fake.New(s3fake.Config{Store: s.db, Directory: s.dir, Region: cfg.Region,
 		Clock: cfg.Clock, Logger: cfg.Logger}); err != nil {
 		return nil, err

@@ -104,6 +104,9 @@ func (s *Server) awsAPI(w http.ResponseWriter, r *http.Request) {
 	case serviceRedshift:
 		if out := s.api.Serve(w, r); out.Authenticated {
 			s.record(redshiftCall(r, out))
+			for _, sc := range out.ServiceCalls() {
+				s.record(s.serviceCall(out, sc))
+			}
 		}
 	case serviceSTS:
 		// GetCallerIdentity is not recorded by CloudTrail.
@@ -135,6 +138,18 @@ func redshiftCall(r *http.Request, out redshiftapi.Outcome) trail.Call {
 		c.ErrorCode, c.ErrorMessage = out.Err.Code, out.Err.Message
 	}
 	return c
+}
+
+// serviceCall is the CloudTrail call of a call Redshift made to another service (KMS) for
+// the caller's cluster: Redshift's account is the caller, the cluster's the recipient.
+func (s *Server) serviceCall(out redshiftapi.Outcome, sc redshiftapi.ServiceCall) trail.Call {
+	now := s.cfg.Clock.Now()
+	id := trail.RedshiftServiceIdentity(s.cfg.Region, sc.ClusterID, now)
+	return trail.Call{Source: sc.Source, Name: sc.Name, Time: now, Identity: &id, SourceIP: "AWS Internal",
+		UserAgent: "aws-internal/3", RequestParameters: sc.RequestParameters, ResponseElements: sc.ResponseElements,
+		RequestID: newRequestID(), ReadOnly: sc.ReadOnly, RecipientAccountID: out.Principal.AccountID,
+		SharedEventID: trail.NewEventID(),
+		Resources:     []trail.Resource{{AccountID: out.Principal.AccountID, Type: sc.ResourceType, ARN: sc.ResourceARN}}}
 }
 
 // s3Call is the CloudTrail call of an S3 bucket management request.

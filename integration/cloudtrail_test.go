@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fakeshift/fakeshift"
+	"github.com/fakeshift/fakeshift/auth"
 	"github.com/fakeshift/fakeshift/fixtures"
 )
 
@@ -287,4 +288,56 @@ func trailRecords(t *testing.T, c *s3.Client, bucket, key string) []map[string]a
 	}
 	require.NoError(t, json.Unmarshal(raw, &body), "%s", raw)
 	return body.Records
+}
+
+// TestCloudTrailIdentitiesAndKMS: calls signed with an IAM user's key and an assumed role's
+// key are recorded with those identities; an encrypted cluster's KMS calls are recorded with
+// Redshift's service account of the region as the caller, as the seed's Decrypt example.
+func TestCloudTrailIdentitiesAndKMS(t *testing.T) {
+	admin, err := auth.NewKey("AKIAFAKESHIFTADMIN01", "admin-secret", "arn:aws:iam::123456789012:user/Admin")
+	require.NoError(t, err)
+	role, err := auth.NewKey("ASIAFAKESHIFTROLE001", "role-secret", "arn:aws:sts::123456789012:assumed-role/Deployer/janedoe")
+	require.NoError(t, err)
+	f := fixtures.New(t, fixtures.WithConfig(func(c *fakeshift.Config) {
+		c.LogInterval, c.TrailInterval = -1, -1
+		c.Keys = []auth.Key{admin, role}
+	}))
+	asAdmin := awsCLI(t, f, admin.AccessKeyID, admin.SecretAccessKey)
+	asRole := awsCLI(t, f, role.AccessKeyID, role.SecretAccessKey)
+	_, stderr, err := asAdmin("redshift", "create-cluster", "--cluster-identifier", "enc", "--node-type", "ra3.large",
+		"--master-username", "admin", "--master-user-password", "Secret0Pass", "--cluster-type", "single-node", "--encrypted")
+	require.NoError(t, err, stderr)
+	_, stderr, err = asRole("redshift", "delete-cluster", "--cluster-identifier", "enc", "--skip-final-cluster-snapshot")
+	require.NoError(t, err, stderr)
+
+	rec := lookup(t, asAdmin, "CreateCluster")[0]
+	require.Equal(t, map[string]any{"type": "IAMUser", "principalId": admin.Identity.PrincipalID,
+		"arn": "arn:aws:iam::123456789012:user/Admin", "accountId": "123456789012",
+		"accessKeyId": "AKIAFAKESHIFTADMIN01", "userName": "Admin"}, rec["userIdentity"])
+	require.Regexp(t, `^arn:aws:kms:us-east-1:123456789012:key/[0-9a-f-]{36}$`, rec["responseElements"].(map[string]any)["kmsKeyId"])
+
+	del := lookup(t, asAdmin, "DeleteCluster")[0]
+	id := del["userIdentity"].(map[string]any)
+	require.Equal(t, "AssumedRole", id["type"])
+	require.Equal(t, "arn:aws:sts::123456789012:assumed-role/Deployer/janedoe", id["arn"])
+	issuer := id["sessionContext"].(map[string]any)["sessionIssuer"].(map[string]any)
+	require.Equal(t, "arn:aws:iam::123456789012:role/Deployer", issuer["arn"])
+	require.Equal(t, "Deployer", issuer["userName"])
+
+	for _, name := range []string{"CreateGrant", "Decrypt", "RetireGrant"} {
+		recs := lookup(t, asAdmin, name)
+		require.Len(t, recs, 1, name)
+		r := recs[0]
+		require.Equal(t, "kms.amazonaws.com", r["eventSource"], name)
+		require.Equal(t, "123456789012", r["recipientAccountId"], name)
+		require.NotEmpty(t, r["sharedEventID"], name)
+		id := r["userIdentity"].(map[string]any)
+		require.Equal(t, "AssumedRole", id["type"], name)
+		require.Equal(t, "368064434614", id["accountId"], name, "Redshift's account in us-east-1 (the seed's table)")
+		require.Equal(t, rec["responseElements"].(map[string]any)["kmsKeyId"], r["resources"].([]any)[0].(map[string]any)["ARN"], name)
+	}
+	decrypt := lookup(t, asAdmin, "Decrypt")[0]
+	require.Equal(t, true, decrypt["readOnly"])
+	ctx := decrypt["requestParameters"].(map[string]any)["encryptionContext"].(map[string]any)
+	require.Equal(t, "arn:aws:redshift:us-east-1:123456789012:cluster:enc", ctx["aws:redshift:arn"])
 }

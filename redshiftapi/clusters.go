@@ -2,6 +2,8 @@ package redshiftapi
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"maps"
 	"slices"
@@ -22,6 +24,24 @@ const (
 	statusModifying = "modifying"
 )
 
+// kmsKeyARN is the ARN of the KMS key an encrypted cluster uses: the KmsKeyId given (a key
+// id, alias name or ARN), or the account's AWS managed key aws/redshift, whose id fakeshift
+// derives from the account and region.
+func (s *API) kmsKeyARN(keyID string) string {
+	prefix := "arn:aws:kms:" + s.cfg.Region + ":" + s.cfg.AccountID + ":"
+	switch {
+	case strings.HasPrefix(keyID, "arn:"):
+		return keyID
+	case strings.HasPrefix(keyID, "alias/"):
+		return prefix + keyID
+	case keyID != "":
+		return prefix + "key/" + keyID
+	}
+	sum := sha256.Sum256([]byte("fakeshift aws/redshift key\x00" + s.cfg.AccountID + "\x00" + s.cfg.Region))
+	h := hex.EncodeToString(sum[:16])
+	return prefix + "key/" + h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
 func (s *API) clusterARN(id string) string {
 	return "arn:aws:redshift:" + s.cfg.Region + ":" + s.cfg.AccountID + ":cluster:" + id
 }
@@ -37,7 +57,7 @@ func (s *API) render(st *clusterState, status string) (Cluster, error) {
 		ClusterAvailabilityStatus: "Available", MasterUsername: st.MasterUsername, DBName: st.DBName,
 		ClusterCreateTime: NewTimestamp(st.Created), AutomatedSnapshotRetentionPeriod: 1,
 		ManualSnapshotRetentionPeriod: -1, ClusterVersion: "1.0", AllowVersionUpgrade: true,
-		PubliclyAccessible: st.Public, Encrypted: st.Encrypted, Tags: st.Tags,
+		PubliclyAccessible: st.Public, Encrypted: st.Encrypted, KmsKeyID: st.KmsKeyARN, Tags: st.Tags,
 		AvailabilityZone:           s.cfg.Region + "a",
 		PreferredMaintenanceWindow: "sat:06:00-sat:06:30",
 		ClusterNamespaceArn:        "arn:aws:redshift:" + s.cfg.Region + ":" + s.cfg.AccountID + ":namespace:" + namespaceID(st.ID),
@@ -154,6 +174,11 @@ func (s *API) createCluster(c *call) (any, error) {
 	if e != nil {
 		return nil, e
 	}
+	kmsKey := ""
+	if encrypted != nil && *encrypted {
+		keyID, _ := c.p.String("KmsKeyId")
+		kmsKey = s.kmsKeyARN(keyID)
+	}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -162,7 +187,7 @@ func (s *API) createCluster(c *call) (any, error) {
 	}
 	st := &clusterState{ID: id, NodeType: nodeType, NumberOfNodes: n, MasterUsername: master, DBName: db, Port: port,
 		ParameterGroup: group.Name, Created: s.cfg.Clock.Now().UTC(), Tags: tags, Encrypted: encrypted != nil && *encrypted,
-		Public: public != nil && *public, Applied: group.values()}
+		Public: public != nil && *public, Applied: group.values(), KmsKeyARN: kmsKey}
 	cl, bound, err := s.cfg.Runtime.StartCluster(c.ctx, cluster.Spec{ID: id, Database: db, MasterUser: master, MasterPassword: password}, port, false)
 	if err != nil {
 		return nil, InsufficientClusterCapacity(fmt.Sprintf("fakeshift could not start cluster %s: %v", id, err))

@@ -27,6 +27,7 @@ type clusterState struct {
 	Created        time.Time `json:"created"`
 	Tags           []Tag     `json:"tags,omitempty"`
 	Encrypted      bool      `json:"encrypted,omitempty"`
+	KmsKeyARN      string    `json:"kms_key,omitempty"` // of an encrypted cluster
 	Public         bool      `json:"public,omitempty"`
 	// Default marks the binary's own cluster: the API shows it but does not make or
 	// delete it.

@@ -1,7 +1,9 @@
 package redshiftapi
 
 import (
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"reflect"
@@ -277,4 +279,74 @@ func jsonValue(v reflect.Value, name string) any {
 		return v.Float()
 	}
 	return v.Interface()
+}
+
+// ServiceCall is a call Redshift makes to another service for the caller's cluster (KMS,
+// for an encrypted cluster), which CloudTrail records with Redshift's own account as the
+// caller and the cluster's account as the recipient.
+type ServiceCall struct {
+	Source            string // "kms.amazonaws.com"
+	Name              string // "CreateGrant"
+	ReadOnly          bool
+	RequestParameters json.RawMessage
+	ResponseElements  json.RawMessage
+	// ResourceARN and ResourceType are the resource the call acts on (the KMS key).
+	ResourceARN, ResourceType string
+	// ClusterID is the cluster Redshift acted for.
+	ClusterID string
+}
+
+// ServiceCalls are the calls Redshift made to other services while serving the request:
+// for an encrypted cluster, KMS CreateGrant and Decrypt when it is created, RetireGrant
+// when it is deleted (the calls and their parameters are fakeshift's choice, modelled on
+// the seed's Decrypt example).
+func (o Outcome) ServiceCalls() []ServiceCall {
+	res, ok := o.Result.(ClusterResult)
+	if o.Err != nil || !ok || !res.Cluster.Encrypted || res.Cluster.KmsKeyID == "" {
+		return nil
+	}
+	cl := res.Cluster
+	key := cl.KmsKeyID
+	base, _, _ := strings.Cut(cl.ClusterNamespaceArn, ":namespace:") // arn:aws:redshift:<region>:<acct>
+	clusterARN := base + ":cluster:" + cl.ClusterIdentifier
+	region := ""
+	if parts := strings.Split(key, ":"); len(parts) > 3 {
+		region = parts[3]
+	}
+	call := func(name string, readOnly bool, params, resp any) ServiceCall {
+		p, _ := json.Marshal(params)
+		var r json.RawMessage
+		if resp != nil {
+			r, _ = json.Marshal(resp)
+		}
+		return ServiceCall{Source: "kms.amazonaws.com", Name: name, ReadOnly: readOnly, RequestParameters: p,
+			ResponseElements: r, ResourceARN: key, ResourceType: "AWS::KMS::Key", ClusterID: cl.ClusterIdentifier}
+	}
+	grantID := grantID(clusterARN)
+	switch o.Action {
+	case "CreateCluster":
+		created := ""
+		if cl.ClusterCreateTime != nil {
+			created = time.Time(*cl.ClusterCreateTime).UTC().Format("20060102T1504Z")
+		}
+		context := map[string]string{"aws:redshift:arn": clusterARN, "aws:redshift:createtime": created}
+		return []ServiceCall{
+			call("CreateGrant", false, map[string]any{
+				"keyId": key, "granteePrincipal": "redshift." + region + ".amazonaws.com",
+				"retiringPrincipal": "redshift." + region + ".amazonaws.com",
+				"operations":        []string{"Decrypt", "Encrypt", "GenerateDataKey", "ReEncryptFrom", "ReEncryptTo", "CreateGrant", "DescribeKey", "RetireGrant"},
+				"constraints":       map[string]any{"encryptionContextSubset": map[string]string{"aws:redshift:arn": clusterARN}},
+			}, map[string]string{"grantId": grantID}),
+			call("Decrypt", true, map[string]any{"encryptionContext": context, "encryptionAlgorithm": "SYMMETRIC_DEFAULT"}, nil),
+		}
+	case "DeleteCluster":
+		return []ServiceCall{call("RetireGrant", false, map[string]string{"keyId": key, "grantId": grantID}, nil)}
+	}
+	return nil
+}
+
+// grantID is the KMS grant id of a cluster's grant: 64 hex digits, stable for the cluster.
+func grantID(clusterARN string) string {
+	sum := sha256.Sum256([]byte("fakeshift kms grant\x00" + clusterARN))
+	return hex.EncodeToString(sum[:])
 }
