@@ -237,6 +237,11 @@ func (s *session) Prepare(ctx context.Context, query string, paramOIDs []uint32)
 		run = func(ctx context.Context) (pgwire.Result, error) {
 			return nil, sql.Errorf(sql.CodeFeatureNotSupported, "UNLOAD is not supported by fakeshift")
 		}
+	case *sql.CreateDatashare, *sql.AlterDatashare, *sql.DropDatashare, *sql.GrantDatashare:
+		run = func(ctx context.Context) (pgwire.Result, error) {
+			tag, err := s.datashare(ctx, parsed)
+			return tagOnly(tag), err
+		}
 	default:
 		run = func(ctx context.Context) (pgwire.Result, error) {
 			tag, err := s.userDDL(ctx, parsed)

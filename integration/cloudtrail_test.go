@@ -341,3 +341,83 @@ func TestCloudTrailIdentitiesAndKMS(t *testing.T) {
 	ctx := decrypt["requestParameters"].(map[string]any)["encryptionContext"].(map[string]any)
 	require.Equal(t, "arn:aws:redshift:us-east-1:123456789012:cluster:enc", ctx["aws:redshift:arn"])
 }
+
+// TestDataShareWithPsqlAndAWSCLI: a datashare made with psql is granted to another account,
+// authorized and deauthorized with the AWS CLI; each call is recorded as the seed's
+// AuthorizeDataShare example shows it.
+func TestDataShareWithPsqlAndAWSCLI(t *testing.T) {
+	f := fixtures.New(t, fixtures.WithConfig(func(c *fakeshift.Config) { c.LogInterval, c.TrailInterval = -1, -1 }))
+	pw := f.Config().MasterPassword
+	r := psql(t, f, f.Config().MasterUser, pw, "sslmode=disable", "-c", "create table public.sales (id int)",
+		"-c", "create datashare salesshare", "-c", "alter datashare salesshare add schema public",
+		"-c", "alter datashare salesshare add table public.sales",
+		"-c", "grant usage on datashare salesshare to account '111122223333'")
+	require.Equal(t, 0, r.code, r.stderr)
+	r = psql(t, f, f.Config().MasterUser, pw, "sslmode=disable", "-c", "alter datashare salesshare add table public.nope")
+	require.NotEqual(t, 0, r.code)
+	require.Contains(t, r.stderr, `relation "public.nope" does not exist`)
+	r = psql(t, f, f.Config().MasterUser, pw, "sslmode=disable", "-c", "create datashare salesshare")
+	require.Contains(t, r.stderr, `datashare "salesshare" already exists`)
+
+	run := awsCLI(t, f, "test", "test")
+	out, stderr, err := run("redshift", "describe-data-shares")
+	require.NoError(t, err, stderr)
+	var shares struct {
+		DataShares []struct {
+			DataShareArn, ProducerArn string
+			DataShareAssociations     []struct{ ConsumerIdentifier, Status string }
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &shares), out)
+	require.Len(t, shares.DataShares, 1)
+	share := shares.DataShares[0]
+	require.Regexp(t, `^arn:aws:redshift:us-east-1:123456789012:datashare:[0-9a-f-]{36}/salesshare$`, share.DataShareArn)
+	require.Regexp(t, `^arn:aws:redshift:us-east-1:123456789012:namespace:[0-9a-f-]{36}$`, share.ProducerArn)
+	require.Equal(t, "PENDING_AUTHORIZATION", share.DataShareAssociations[0].Status)
+
+	out, stderr, err = run("redshift", "authorize-data-share", "--data-share-arn", share.DataShareArn, "--consumer-identifier", "111122223333")
+	require.NoError(t, err, stderr)
+	require.Contains(t, out, `"Status": "AUTHORIZED"`)
+	_, stderr, err = run("redshift", "authorize-data-share", "--data-share-arn", share.DataShareArn, "--consumer-identifier", "111122223333")
+	require.Error(t, err)
+	require.Contains(t, stderr, "InvalidDataShareFault")
+	_, stderr, err = run("redshift", "authorize-data-share", "--data-share-arn", share.DataShareArn+"x", "--consumer-identifier", "111122223333")
+	require.Error(t, err)
+	require.Contains(t, stderr, "InvalidDataShareFault")
+	out, stderr, err = run("redshift", "describe-data-shares-for-producer", "--producer-arn", share.ProducerArn, "--status", "AUTHORIZED")
+	require.NoError(t, err, stderr)
+	require.Contains(t, out, share.DataShareArn)
+	_, stderr, err = run("redshift", "describe-data-shares-for-producer", "--producer-arn", "arn:aws:redshift:us-east-1:123456789012:namespace:nope")
+	require.Error(t, err)
+	require.Contains(t, stderr, "InvalidNamespaceFault")
+	out, stderr, err = run("redshift", "deauthorize-data-share", "--data-share-arn", share.DataShareArn, "--consumer-identifier", "111122223333")
+	require.NoError(t, err, stderr)
+	require.Contains(t, out, `"Status": "DEAUTHORIZED"`)
+
+	auth := lookup(t, run, "AuthorizeDataShare")
+	require.Len(t, auth, 3)
+	ok := auth[len(auth)-1] // the oldest: the one that succeeded
+	require.Equal(t, map[string]any{"dataShareArn": share.DataShareArn, "consumerIdentifier": "111122223333"}, ok["requestParameters"])
+	resp := ok["responseElements"].(map[string]any)
+	require.Equal(t, share.DataShareArn, resp["dataShareArn"])
+	require.Equal(t, share.ProducerArn, resp["producerArn"])
+	require.Equal(t, false, resp["allowPubliclyAccessibleConsumers"])
+	assoc := resp["dataShareAssociations"].([]any)[0].(map[string]any)
+	require.Equal(t, "111122223333", assoc["consumerIdentifier"])
+	require.Equal(t, "AUTHORIZED", assoc["status"])
+	require.Regexp(t, `^[A-Z][a-z]{2} \d{1,2}, \d{4} \d{1,2}:\d{2}:\d{2} [AP]M$`, assoc["createdDate"])
+	require.Equal(t, "InvalidDataShareFault", auth[0]["errorCode"])
+	require.Len(t, lookup(t, run, "DeauthorizeDataShare"), 1)
+	describe := lookup(t, run, "DescribeDataShares")
+	require.Len(t, describe, 1)
+	require.Equal(t, true, describe[0]["readOnly"])
+	require.Nil(t, describe[0]["responseElements"])
+
+	// The datashare statements are recorded like any statement.
+	r = psql(t, f, f.Config().MasterUser, pw, "sslmode=disable", "-At", "-c",
+		"select text from svl_statementtext where text ilike '%datashare%' and text not ilike '%svl_statementtext%' order by starttime, sequence")
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Equal(t, []string{"create datashare salesshare", "alter datashare salesshare add schema public",
+		"alter datashare salesshare add table public.sales", "grant usage on datashare salesshare to account '111122223333'",
+		"alter datashare salesshare add table public.nope", "create datashare salesshare"}, lines(r.stdout))
+}

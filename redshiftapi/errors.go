@@ -223,6 +223,8 @@ func init() {
 		{"InvalidClusterParameterGroupStateFault", "InvalidClusterParameterGroupState", 400},
 		{"InvalidClusterSecurityGroupStateFault", "InvalidClusterSecurityGroupState", 400},
 		{"InvalidClusterStateFault", "InvalidClusterState", 400},
+		{"InvalidDataShareFault", "InvalidDataShareFault", 400},
+		{"InvalidNamespaceFault", "InvalidNamespaceFault", 400},
 		{"InvalidClusterSubnetGroupStateFault", "InvalidClusterSubnetGroupStateFault", 400},
 		{"InvalidClusterTrackFault", "InvalidClusterTrack", 400},
 		{"InvalidElasticIpFault", "InvalidElasticIpFault", 400},
@@ -321,6 +323,13 @@ func InvalidS3KeyPrefix(prefix string) *Error {
 
 // InvalidClusterState (400), e.g. with [MsgOperationRunning].
 func InvalidClusterState(msg string) *Error { return modeled("InvalidClusterStateFault", msg) }
+
+// InvalidDataShare (400): the datashare or its association is not in a state for the call.
+// UNVERIFIED messages.
+func InvalidDataShare(msg string) *Error { return modeled("InvalidDataShareFault", msg) }
+
+// InvalidNamespace (400): the producer namespace ARN names no namespace. UNVERIFIED message.
+func InvalidNamespace(msg string) *Error { return modeled("InvalidNamespaceFault", msg) }
 
 // UnsupportedOperation (400).
 func UnsupportedOperation(msg string) *Error { return modeled("UnsupportedOperationFault", msg) }

@@ -190,6 +190,10 @@ func (s *API) redshiftHandlers() map[string]handler {
 		"DisableLogging":                   (*API).disableLogging,
 		"DescribeLoggingStatus":            (*API).describeLoggingStatus,
 		"GetClusterCredentials":            (*API).getClusterCredentials,
+		"AuthorizeDataShare":               (*API).authorizeDataShare,
+		"DeauthorizeDataShare":             (*API).deauthorizeDataShare,
+		"DescribeDataShares":               (*API).describeDataShares,
+		"DescribeDataSharesForProducer":    (*API).describeDataSharesForProducer,
 	}
 }
 

@@ -12,6 +12,7 @@ const (
 	CodeSyntaxError               = "42601"
 	CodeInsufficientPrivilege     = "42501"
 	CodeUndefinedTable            = "42P01"
+	CodeInvalidSchemaName         = "3F000"
 	CodeUndefinedColumn           = "42703"
 	CodeUndefinedFunction         = "42883"
 	CodeUndefinedObject           = "42704"

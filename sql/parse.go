@@ -208,6 +208,8 @@ func Parse(stmt string) (Statement, error) {
 		err error
 	)
 	switch {
+	case p.isDatashare():
+		s, err = p.datashare()
 	case t.Is("create") && (p.peekAt(1).Is("user") || p.peekAt(1).Is("group")):
 		p.next()
 		if p.next().Is("user") {

@@ -11,7 +11,8 @@ OPS = ["CreateCluster", "DescribeClusters", "ModifyCluster", "RebootCluster", "D
        "CreateClusterParameterGroup", "DescribeClusterParameterGroups", "ModifyClusterParameterGroup",
        "ResetClusterParameterGroup", "DescribeClusterParameters", "DescribeDefaultClusterParameters",
        "DeleteClusterParameterGroup", "EnableLogging", "DisableLogging", "DescribeLoggingStatus",
-       "GetClusterCredentials"]
+       "GetClusterCredentials", "AuthorizeDataShare", "DeauthorizeDataShare", "DescribeDataShares",
+       "DescribeDataSharesForProducer"]
 
 path = os.path.join(os.path.dirname(botocore.__file__), "data", "redshift", "2012-12-01", "service-2.json.gz")
 model = json.load(gzip.open(path))
