@@ -23,4 +23,8 @@ ENV FAKESHIFT_PG_ADDR=:5439 \
 # 5439: the default cluster; 8439: S3, the AWS APIs and /_fakeshift/; 5440-5459: clusters
 # made with CreateCluster.
 EXPOSE 5439 8439 5440-5459
+# The slim image has no curl: the binary asks its own /_fakeshift/health on the loopback
+# address of FAKESHIFT_HTTP_ADDR, and exits 0 on 200.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=10s --retries=3 \
+    CMD ["/usr/local/bin/fakeshift", "--health-check"]
 ENTRYPOINT ["/usr/local/bin/fakeshift"]

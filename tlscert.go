@@ -8,6 +8,7 @@ import (
 	"crypto/x509/pkix"
 	"fmt"
 	"math/big"
+	"net"
 	"sync"
 	"time"
 )
@@ -32,6 +33,7 @@ func selfSignedCert() (*tls.Certificate, error) {
 			SerialNumber: big.NewInt(now.UnixNano()),
 			Subject:      pkix.Name{CommonName: "localhost", Organization: []string{"fakeshift"}},
 			DNSNames:     []string{"localhost"},
+			IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
 			NotBefore:    now.Add(-time.Hour),
 			NotAfter:     now.AddDate(10, 0, 0),
 			KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os/exec"
 	"strings"
@@ -217,6 +218,7 @@ func TestCloudTrailWithAWSCLI(t *testing.T) {
 	flush(t, f)
 	require.Len(t, listKeys(t, c, "trail-bucket", "ct/AWSLogs/123456789012/CloudTrail-Digest/"), 2)
 
+	requireEndpointURL(t, run)
 	validate := func() (string, error) {
 		out, stderr, err := run("cloudtrail", "validate-logs", "--trail-arn", "arn:aws:cloudtrail:us-east-1:123456789012:trail/audit",
 			"--start-time", start.Format(time.RFC3339), "--verbose")
@@ -255,6 +257,21 @@ func TestCloudTrailWithAWSCLI(t *testing.T) {
 	}
 	must("cloudtrail", "delete-trail", "--name", "audit")
 	fails("TrailNotFoundException", "cloudtrail", "get-trail", "--name", "audit")
+}
+
+// requireEndpointURL checks that the AWS CLI honours AWS_ENDPOINT_URL (aws-cli 1.29 and
+// 2.13 on), which validate-logs needs: it gives its S3 clients no --endpoint-url.
+func requireEndpointURL(t *testing.T, run cliRun) {
+	t.Helper()
+	out, stderr, err := run("--version")
+	require.NoError(t, err, stderr)
+	var major, minor int
+	fmt.Sscanf(strings.TrimPrefix(strings.TrimSpace(out+stderr), "aws-cli/"), "%d.%d", &major, &minor)
+	if (major == 1 && minor >= 29) || (major == 2 && minor >= 13) || major > 2 {
+		return
+	}
+	missing(t, "an AWS CLI that honours AWS_ENDPOINT_URL (found "+strings.TrimSpace(out+stderr)+")",
+		"an aws-cli >= 1.29 or >= 2.13 first on PATH")
 }
 
 func mustJSON(t *testing.T, v any) string {

@@ -71,3 +71,13 @@ func pgCode(err error) string {
 }
 
 func lines(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") }
+
+// missing reports a client that is not installed: in CI (CI set) it fails the test with the
+// command that installs it; on a developer's machine it skips.
+func missing(t *testing.T, what, install string) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatalf("%s is not installed; install it with: %s", what, install)
+	}
+	t.Skipf("%s is not installed (%s)", what, install)
+}

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"strconv"
@@ -35,9 +37,11 @@ func main() {
 
 // options are the command line, parsed.
 type options struct {
-	cfg      fakeshift.Config
-	logLevel string
-	version  bool
+	cfg         fakeshift.Config
+	logLevel    string
+	logFormat   string
+	version     bool
+	healthCheck bool
 }
 
 // parseFlags reads flags, then fills what they did not set from FAKESHIFT_* variables.
@@ -68,10 +72,13 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	str(&c.LogS3AccessKeyID, "log-s3-access-key-id", "", "access key id for --log-s3-endpoint")
 	str(&c.LogS3SecretAccessKey, "log-s3-secret-access-key", "", "secret access key for --log-s3-endpoint")
 	fs.DurationVar(&c.LogInterval, "log-interval", time.Minute, "how often audit log files are delivered to S3 (Redshift: about an hour); negative: only on POST /_fakeshift/flush")
+	fs.DurationVar(&c.TrailInterval, "trail-interval", 5*time.Minute, "how often CloudTrail delivers the logging trails' files to S3 (CloudTrail: about 5 minutes); negative: only on POST /_fakeshift/flush")
 	str(&c.EngineMemoryLimit, "engine-memory-limit", "512MB", "memory limit of each cluster's SQL engine")
 	fs.IntVar(&c.EngineThreads, "engine-threads", 1, "threads of each cluster's SQL engine")
 	str(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	str(&o.logFormat, "log-format", "text", "log format: text (key=value) or json (one object per line)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.BoolVar(&o.healthCheck, "health-check", false, "check the health of a running fakeshift at --http-addr (GET /_fakeshift/health) and exit 0 if it answers 200, 1 otherwise; for container health checks")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -100,6 +107,63 @@ func parseLevel(s string) (slog.Level, error) {
 	return l, nil
 }
 
+// newLogger is the logger of the binary: text or JSON lines on w, from level up.
+func newLogger(format, level string, w io.Writer) (*slog.Logger, error) {
+	l, err := parseLevel(level)
+	if err != nil {
+		return nil, err
+	}
+	opts := &slog.HandlerOptions{Level: l}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("log format %q: want text or json", format)
+}
+
+// healthURL is the health endpoint of a fakeshift listening on httpAddr: a wildcard or
+// empty host is asked on the loopback address.
+func healthURL(httpAddr string) (string, error) {
+	host, port, err := net.SplitHostPort(httpAddr)
+	if err != nil {
+		return "", fmt.Errorf("health check: --http-addr %q: %w", httpAddr, err)
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/_fakeshift/health", nil
+}
+
+// healthCheck asks a running fakeshift for its health; nil means it answered 200.
+func healthCheck(ctx context.Context, httpAddr string, stdout io.Writer) error {
+	u, err := healthURL(httpAddr)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return fmt.Errorf("health check: %w", err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("health check: %w", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if err != nil {
+		return fmt.Errorf("health check: read the answer of %s: %w", u, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("health check: %s answered %s", u, resp.Status)
+	}
+	fmt.Fprintln(stdout, strings.TrimSpace(string(body)))
+	return nil
+}
+
 func run(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	o, err := parseFlags(args, getenv, stderr)
 	if err != nil {
@@ -109,11 +173,12 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 		fmt.Fprintln(stdout, "fakeshift", version)
 		return nil
 	}
-	level, err := parseLevel(o.logLevel)
-	if err != nil {
+	if o.healthCheck {
+		return healthCheck(context.Background(), o.cfg.HTTPAddr, stdout)
+	}
+	if o.cfg.Logger, err = newLogger(o.logFormat, o.logLevel, stderr); err != nil {
 		return err
 	}
-	o.cfg.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
