@@ -117,6 +117,19 @@ func TestPgxStatements(t *testing.T) {
 		require.InDelta(t, 15.5, total, 1e-9)
 	})
 
+	t.Run("empty strings are not NULL", func(t *testing.T) {
+		for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeExec} {
+			for range 2 { // a newly prepared statement, then a cached one
+				var lit, param *string
+				require.NoError(t, conn.QueryRow(ctx, "select '', $1::varchar", mode, "").Scan(&lit, &param), mode)
+				require.NotNil(t, lit, mode)
+				require.NotNil(t, param, mode)
+				require.Equal(t, "", *lit)
+				require.Equal(t, "", *param)
+			}
+		}
+	})
+
 	t.Run("prepared statement", func(t *testing.T) {
 		_, err := conn.Prepare(ctx, "by_id", "select region from sales where id = $1")
 		require.NoError(t, err)
