@@ -236,19 +236,54 @@ func (c *Conn) detach() {
 	}
 }
 
+// rawExec runs one statement of fakeshift's own (catalog bookkeeping) on the connection.
+// Callers hold mu.
+func (c *Conn) rawExec(ctx context.Context, query string) *sql.Error {
+	var res mapping.Result
+	defer mapping.DestroyResult(&res)
+	if mapping.Query(c.dc, query, &res) == mapping.StateError {
+		return mapError(ctx, query, mapping.ResultErrorType(&res), true, mapping.ResultError(&res), 0)
+	}
+	return nil
+}
+
+// rawExists runs a query of fakeshift's own and reports whether it answers a row. Callers
+// hold mu.
+func (c *Conn) rawExists(ctx context.Context, query string) (bool, *sql.Error) {
+	var res mapping.Result
+	defer mapping.DestroyResult(&res)
+	if mapping.Query(c.dc, query, &res) == mapping.StateError {
+		return false, mapError(ctx, query, mapping.ResultErrorType(&res), true, mapping.ResultError(&res), 0)
+	}
+	ch := mapping.FetchChunk(res)
+	if ch.Ptr == nil {
+		return false, nil
+	}
+	defer mapping.DestroyDataChunk(&ch)
+	return mapping.DataChunkGetSize(ch) > 0, nil
+}
+
 // prepare builds a Stmt. Callers hold mu.
 func (c *Conn) prepare(ctx context.Context, query string) (*Stmt, *sql.Error) {
 	if strings.IndexByte(query, 0) >= 0 {
 		return nil, &sql.Error{Code: codeCharacterNotInRepertoire, Message: `invalid byte sequence for encoding "UTF8": 0x00`}
 	}
-	s := &Stmt{c: c, query: query}
-	if mapping.Prepare(c.dc, query, &s.ps) == mapping.StateError {
+	tr, terr := translate(query)
+	if terr != nil {
+		return nil, terr
+	}
+	s := &Stmt{c: c, query: tr.text, tr: tr}
+	if mapping.Prepare(c.dc, tr.text, &s.ps) == mapping.StateError {
 		msg := mapping.PrepareError(s.ps)
 		mapping.DestroyPrepare(&s.ps)
-		return nil, mapError(ctx, query, 0, false, msg, kindOf(leadingWords(query, 1)))
+		err := mapError(ctx, tr.text, 0, false, msg, kindOf(leadingWords(tr.text, 1)))
+		if tr.text != query {
+			err.Position = 0 // a position in the translation means nothing to the client
+		}
+		return nil, err
 	}
 	s.kind = mapping.PreparedStatementType(s.ps)
-	s.words = leadingWords(query, 4)
+	s.words = leadingWords(tr.text, 4)
 	if err := refuse(s.kind); err != nil {
 		mapping.DestroyPrepare(&s.ps)
 		return nil, err

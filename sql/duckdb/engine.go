@@ -126,7 +126,11 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 	}
 	// Redshift's default schema is public; DuckDB's is main. Sessions set schema='public' on
 	// connect (a per-connection setting that the lock does not cover).
-	if err := e.bootstrap("CREATE SCHEMA IF NOT EXISTS public; SET lock_configuration = true;"); err != nil {
+	boot := "CREATE SCHEMA IF NOT EXISTS public;" + catalogSQL
+	if e.src != nil {
+		boot += catalogUserSQL
+	}
+	if err := e.bootstrap(boot + "SET lock_configuration = true;"); err != nil {
 		mapping.Close(&e.db)
 		return nil, fmt.Errorf("duckdb: open %q: %w", cfg.Path, err)
 	}
@@ -200,7 +204,8 @@ func sessionSQL(id sql.Identity) string {
 		// integer_division makes every / a //. DuckDB answers NULL to a division or modulo by
 		// zero where Redshift raises "division by zero"; the operator macros restore the error.
 		`CREATE OR REPLACE TEMP MACRO "//"(a, b) AS CASE WHEN b = 0 THEN error('division by zero') ELSE divide(a, b) END;` +
-		`CREATE OR REPLACE TEMP MACRO "%"(a, b) AS CASE WHEN b = 0 THEN error('division by zero') ELSE mod(a, b) END;`
+		`CREATE OR REPLACE TEMP MACRO "%"(a, b) AS CASE WHEN b = 0 THEN error('division by zero') ELSE mod(a, b) END;` +
+		dialectMacros
 }
 
 // quote renders s as a SQL string literal. DuckDB's literals are standard conforming:

@@ -222,6 +222,7 @@ var (
 	reNotNull       = regexp.MustCompile(`^NOT NULL constraint failed: (?:.+\.)?(.+)$`)
 	reCheck         = regexp.MustCompile(`^CHECK constraint failed on table (\S+)`)
 	reLocked        = regexp.MustCompile(`^Cannot change configuration option "(.+?)" - the configuration has been locked`)
+	reParse         = regexp.MustCompile(`^Could not parse string "(.*?)" according to format`)
 	reDuckDB        = regexp.MustCompile(`(?i)(?:the )?duck\s*db`)
 )
 
@@ -375,6 +376,10 @@ func classify(d duckErr, kind mapping.StatementType) (code, msg, hint string) {
 		switch {
 		case m == "division by zero": // the "//" macro of sessionSQL
 			return sql.CodeDivisionByZero, m, ""
+		case strings.HasPrefix(m, "Could not parse string"): // strptime: TO_DATE, TO_TIMESTAMP
+			if g := reParse.FindStringSubmatch(m); g != nil {
+				return sql.CodeInvalidDatetimeFormat, `invalid input syntax for type date: "` + g[1] + `"`, ""
+			}
 		case strings.HasPrefix(m, "Cannot prepare multiple statements"):
 			return sql.CodeSyntaxError, "cannot insert multiple commands into a prepared statement", ""
 		}

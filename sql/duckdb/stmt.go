@@ -15,7 +15,8 @@ import (
 // Stmt is a prepared statement. It implements sql.Stmt.
 type Stmt struct {
 	c     *Conn
-	query string
+	query string      // the statement DuckDB runs: the client's, translated (dialect.go)
+	tr    translation // the translation, with what runs after it
 	ps    mapping.PreparedStatement
 	kind  mapping.StatementType
 	words []string // the statement's first keywords, upper case, for its command tag
@@ -156,6 +157,65 @@ func (s *Stmt) Query(ctx context.Context, args []any) (sql.Rows, error) {
 	if err := c.checkFailed(s.words); err != nil {
 		return nil, err
 	}
+	if s.tr.skipIf != "" || len(s.tr.after) > 0 {
+		return s.runWithCatalog(ctx, args)
+	}
+	return s.run(ctx, args)
+}
+
+// runWithCatalog runs a statement that has catalog bookkeeping after it, in one transaction
+// (the session's, or one of its own). Callers hold c.mu.
+func (s *Stmt) runWithCatalog(ctx context.Context, args []any) (sql.Rows, error) {
+	c := s.c
+	if s.tr.skipIf != "" {
+		found, err := c.rawExists(ctx, s.tr.skipIf)
+		if err != nil {
+			return nil, c.fail(err)
+		}
+		if found {
+			return &Rows{c: c, s: s, ctx: ctx, done: true, tag: s.commandTag(0, false)}, nil
+		}
+	}
+	own := !c.inTx
+	if own {
+		if err := c.rawExec(ctx, "BEGIN TRANSACTION"); err != nil {
+			return nil, c.fail(err)
+		}
+	}
+	rows, err := s.run(ctx, args)
+	if err == nil {
+		for _, q := range s.tr.after {
+			if cerr := c.rawExec(ctx, q); cerr != nil {
+				rows.(*Rows).release()
+				rows, err = nil, c.fail(cerr)
+				break
+			}
+		}
+	}
+	if own {
+		end := "COMMIT"
+		if err != nil {
+			end = "ROLLBACK"
+		}
+		if cerr := c.rawExec(ctx, end); cerr != nil && err == nil {
+			rows.(*Rows).release()
+			return nil, c.fail(cerr)
+		}
+	}
+	return rows, err
+}
+
+// commandTag is the statement's tag after n rows (counted: n is an affected-row count).
+func (s *Stmt) commandTag(n int64, counted bool) string {
+	if s.tr.tag != "" {
+		return s.tr.tag
+	}
+	return commandTag(s.kind, s.words, n, counted)
+}
+
+// run binds args and runs the statement. Callers hold c.mu.
+func (s *Stmt) run(ctx context.Context, args []any) (sql.Rows, error) {
+	c := s.c
 	if err := s.bind(args); err != nil {
 		return nil, c.fail(err)
 	}
@@ -191,7 +251,7 @@ func (s *Stmt) Query(ctx context.Context, args []any) (sql.Rows, error) {
 	if !s.rowsOut {
 		n, counted := r.count()
 		r.release()
-		r.tag = commandTag(s.kind, s.words, n, counted)
+		r.tag = s.commandTag(n, counted)
 		r.done = true
 		if s.kind == mapping.StatementTypeTransaction && len(s.words) > 0 {
 			c.transition(s.words[0])

@@ -145,12 +145,16 @@ func bindSystemTable(info mapping.BindInfo) {
 	id := uint64(mapping.ClientContextGetConnectionId(cc))
 	mapping.DestroyClientContext(&cc)
 	c := e.session(id)
-	if c == nil {
-		// Not a session's connection (the engine's own, or one being closed).
+	viewer := sql.Viewer{UserID: -1}
+	switch {
+	case c != nil:
+		viewer = sql.Viewer{UserID: c.id.UserID, UserName: c.id.User, Superuser: c.id.Superuser}
+	case t.Visibility == sql.SuperuserOnly:
 		mapping.BindSetError(info, errPermission(t.Name))
 		return
 	}
-	viewer := sql.Viewer{UserID: c.id.UserID, UserName: c.id.User, Superuser: c.id.Superuser}
+	// Not a session's connection: the engine's own, which binds the catalog views that read
+	// a system table when it makes them (catalog.go). It sees no row.
 	if t.Visibility == sql.SuperuserOnly && !viewer.Superuser {
 		mapping.BindSetError(info, errPermission(t.Name))
 		return
@@ -267,7 +271,9 @@ func initSystemTable(info mapping.InitInfo) {
 		col := b.t.Columns[src]
 		s.cols[i] = outCol{src: src, kind: colKindOf(col.Type), name: col.Name}
 	}
-	if b.t.Visibility == sql.VisibleOwnRows && !b.viewer.Superuser {
+	if b.c == nil {
+		s.own = math.MaxInt // the engine's own connection sees nothing
+	} else if b.t.Visibility == sql.VisibleOwnRows && !b.viewer.Superuser {
 		s.own = b.t.ColumnIndex(b.t.UserColumn)
 		s.ownT = ckVarchar
 		if s.own >= 0 {

@@ -1,0 +1,2 @@
+-- APPROXIMATE COUNT(DISTINCT ...).
+select approximate count(distinct sellerid) from sales;

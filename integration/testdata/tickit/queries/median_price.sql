@@ -1,0 +1,2 @@
+-- MEDIAN.
+select median(pricepaid) from sales where eventid = 3;

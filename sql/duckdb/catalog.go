@@ -1,0 +1,266 @@
+package duckdb
+
+import (
+	"strings"
+
+	"github.com/fakeshift/fakeshift/sql"
+)
+
+// The catalog schema.
+//
+// Redshift's catalog knows what DuckDB's does not keep: a column's declared type
+// (varchar(256), char(8)), its compression encoding, the table's distribution style and key,
+// its sort key, BACKUP. CREATE TABLE records them (createtable.go) in two tables of a schema
+// of the engine's own, catalogSchema, in the same transaction as the table, and the catalog
+// views Redshift's tools read (PG_TABLE_DEF, SVV_TABLE_INFO, SVV_COLUMNS, SVV_TABLES) are
+// views in that schema over DuckDB's duckdb_tables() and duckdb_columns() and those tables.
+// A statement that names the schema is refused (42501); the rewriter puts the views in place
+// of the catalog names (pg_table_def, pg_catalog.pg_table_def) where a relation is named.
+
+// catalogSchema is the engine's own schema.
+const catalogSchema = "fakeshift_catalog"
+
+// catalogViews are the catalog relations the rewriter sends to catalogSchema.
+var catalogViews = map[string]bool{
+	"pg_table_def":    true,
+	"svv_table_info":  true,
+	"svv_columns":     true,
+	"svv_tables":      true,
+	"pg_namespace":    true,
+	"pg_class":        true,
+	"pg_roles":        true,
+	"pg_auth_members": true,
+	"pg_database":     true,
+}
+
+// catalogFuncs are the catalog functions the rewriter sends to catalogSchema.
+var catalogFuncs = map[string]bool{
+	"pg_get_userbyid":     true,
+	"pg_table_is_visible": true,
+	"pg_encoding_to_char": true,
+}
+
+// catalogRelation answers the catalog view that stands for a relation name.
+func catalogRelation(t sql.Token) (string, bool) {
+	if t.Kind == sql.TokIdent && catalogViews[t.Value] {
+		return catalogSchema + "." + t.Value, true
+	}
+	return "", false
+}
+
+// catalogFunction answers the catalog function that stands for a function name.
+func catalogFunction(t sql.Token) (string, bool) {
+	if t.Kind == sql.TokIdent && catalogFuncs[t.Value] {
+		return catalogSchema + "." + t.Value, true
+	}
+	return "", false
+}
+
+// catalogSQL makes the catalog schema, its tables and views. It runs at every Open (the views
+// are replaced, the tables kept).
+var catalogSQL = strings.Join([]string{
+	"CREATE SCHEMA IF NOT EXISTS " + catalogSchema,
+	`CREATE TABLE IF NOT EXISTS ` + catalogSchema + `.tables (
+		schema_name VARCHAR, table_name VARCHAR, diststyle VARCHAR, distkey VARCHAR,
+		sortkind VARCHAR, sortcols VARCHAR, backup BOOLEAN)`,
+	`CREATE TABLE IF NOT EXISTS ` + catalogSchema + `.columns (
+		schema_name VARCHAR, table_name VARCHAR, column_name VARCHAR, ordinal INTEGER,
+		type VARCHAR, encoding VARCHAR)`,
+
+	// rs_type: Redshift's name for a DuckDB column type, for columns whose declared type is
+	// not recorded (CREATE TABLE AS, views).
+	`CREATE OR REPLACE MACRO ` + catalogSchema + `.rs_type(t) AS CASE
+		WHEN t = 'VARCHAR' THEN 'character varying(256)'
+		WHEN t = 'INTEGER' THEN 'integer'
+		WHEN t = 'BIGINT' THEN 'bigint'
+		WHEN t IN ('SMALLINT', 'TINYINT') THEN 'smallint'
+		WHEN t = 'DOUBLE' THEN 'double precision'
+		WHEN t = 'FLOAT' THEN 'real'
+		WHEN t = 'BOOLEAN' THEN 'boolean'
+		WHEN t = 'DATE' THEN 'date'
+		WHEN t = 'TIMESTAMP' THEN 'timestamp without time zone'
+		WHEN t = 'TIMESTAMP WITH TIME ZONE' THEN 'timestamp with time zone'
+		WHEN t = 'TIME' THEN 'time without time zone'
+		WHEN t = 'TIME WITH TIME ZONE' THEN 'time with time zone'
+		WHEN t = 'JSON' THEN 'super'
+		WHEN t = 'BLOB' THEN 'varbyte(64000)'
+		WHEN t = 'HUGEINT' THEN 'numeric(38,0)'
+		WHEN t LIKE 'DECIMAL(%' THEN 'numeric' || substr(t, 8)
+		ELSE lower(t) END`,
+	// rs_encoding: the encoding Redshift gives a column without ENCODE (the "Compression
+	// encodings" page): RAW for sort key columns, BOOLEAN, REAL and DOUBLE PRECISION; AZ64 for
+	// the other numbers, dates and times; LZO for characters.
+	`CREATE OR REPLACE MACRO ` + catalogSchema + `.rs_encoding(typ, sortkey) AS CASE
+		WHEN sortkey <> 0 OR typ IN ('boolean', 'real', 'double precision') THEN 'none'
+		WHEN typ LIKE 'character%' THEN 'lzo'
+		WHEN typ = 'super' OR typ LIKE 'varbyte%' THEN 'zstd'
+		ELSE 'az64' END`,
+	// rel: every user relation with its catalog attributes.
+	`CREATE OR REPLACE VIEW ` + catalogSchema + `.rel AS
+		SELECT t.table_oid AS oid, t.table_name AS name,
+			CASE WHEN t.temporary THEN 'pg_temp_1' ELSE t.schema_name END AS schema_name,
+			CASE WHEN t.temporary THEN '` + tempSchemaKey + `' ELSE t.schema_name END AS schema_key,
+			t.temporary, 'BASE TABLE' AS kind, t.estimated_size AS rows, t.column_count, t.comment,
+			coalesce(a.diststyle, 'AUTO') AS diststyle, a.distkey,
+			coalesce(a.sortkind, 'AUTO') AS sortkind, a.sortcols, coalesce(a.backup, true) AS backup
+		FROM duckdb_tables() t
+		LEFT JOIN ` + catalogSchema + `.tables a
+			ON a.schema_name = CASE WHEN t.temporary THEN '` + tempSchemaKey + `' ELSE t.schema_name END
+			AND a.table_name = t.table_name
+		WHERE NOT t.internal AND t.schema_name <> '` + catalogSchema + `'
+		UNION ALL
+		SELECT v.view_oid, v.view_name, CASE WHEN v.temporary THEN 'pg_temp_1' ELSE v.schema_name END,
+			CASE WHEN v.temporary THEN '` + tempSchemaKey + `' ELSE v.schema_name END,
+			v.temporary, 'VIEW', NULL, v.column_count, v.comment, NULL, NULL, NULL, NULL, NULL
+		FROM duckdb_views() v
+		WHERE NOT v.internal AND v.schema_name NOT IN ('` + catalogSchema + `', 'information_schema', 'pg_catalog')`,
+	// col: every column of rel with its declared type, encoding and keys.
+	`CREATE OR REPLACE VIEW ` + catalogSchema + `.col AS
+		WITH c AS (
+			SELECT r.*, c.column_name, c.column_index + 1 AS ordinal, c.data_type, c.is_nullable,
+				c.column_default, c.numeric_precision, c.numeric_scale,
+				coalesce(a.type, ` + catalogSchema + `.rs_type(c.data_type)) AS type, a.encoding AS given_encoding,
+				list_position(string_split(r.sortcols, ','), c.column_name) AS sortpos
+			FROM ` + catalogSchema + `.rel r
+			JOIN duckdb_columns() c ON c.table_oid = r.oid
+			LEFT JOIN ` + catalogSchema + `.columns a
+				ON a.schema_name = r.schema_key AND a.table_name = r.name AND a.column_name = c.column_name)
+		SELECT *,
+			coalesce(distkey = column_name, false) AS is_distkey,
+			CASE WHEN sortpos IS NULL THEN 0
+				WHEN sortkind = 'INTERLEAVED' AND sortpos % 2 = 0 THEN -sortpos
+				ELSE sortpos END AS sortkey
+		FROM c`,
+
+	// PG_TABLE_DEF: the tables of the schemas on the search path (the PG_TABLE_DEF page).
+	`CREATE OR REPLACE VIEW ` + catalogSchema + `.pg_table_def AS
+		SELECT schema_name AS schemaname, name AS tablename, column_name AS "column", type,
+			coalesce(given_encoding, ` + catalogSchema + `.rs_encoding(type, sortkey)) AS encoding,
+			is_distkey AS distkey, sortkey, NOT is_nullable AS notnull
+		FROM ` + catalogSchema + `.col
+		WHERE kind = 'BASE TABLE' AND (temporary OR list_contains(current_schemas(false), schema_name))
+		ORDER BY schemaname, tablename, ordinal`,
+
+	// SVV_TABLE_INFO: one row per table that holds rows (the page: "doesn't return any
+	// information for empty tables").
+	`CREATE OR REPLACE VIEW ` + catalogSchema + `.svv_table_info AS
+		SELECT current_database() AS database, r.schema_name AS schema, CAST(r.oid AS BIGINT) AS table_id,
+			r.name AS "table",
+			CASE WHEN EXISTS (SELECT 1 FROM ` + catalogSchema + `.col c WHERE c.oid = r.oid AND c.given_encoding IS NOT NULL
+				AND c.given_encoding NOT IN ('raw', 'none')) THEN 'Y' ELSE 'Y, AUTO(ENCODE)' END AS encoded,
+			CASE r.diststyle WHEN 'KEY' THEN 'KEY(' || r.distkey || ')' WHEN 'AUTO' THEN 'AUTO(ALL)' ELSE r.diststyle END AS diststyle,
+			CASE WHEN r.sortkind = 'INTERLEAVED' THEN 'INTERLEAVED'
+				WHEN r.sortcols IS NULL THEN 'AUTO(SORTKEY)'
+				ELSE string_split(r.sortcols, ',')[1] END AS sortkey1,
+			CAST(0 AS INTEGER) AS max_varchar,
+			(SELECT coalesce(c.given_encoding, ` + catalogSchema + `.rs_encoding(c.type, c.sortkey)) FROM ` + catalogSchema + `.col c
+				WHERE c.oid = r.oid AND c.sortkey IN (1, -1) LIMIT 1) AS sortkey1_enc,
+			CAST(coalesce(len(string_split(r.sortcols, ',')), 0) AS INTEGER) AS sortkey_num,
+			CAST(r.column_count + 3 AS BIGINT) AS size,
+			CAST(0 AS DECIMAL(10,4)) AS pct_used,
+			CAST(0 AS DECIMAL(10,4)) AS empty,
+			CASE WHEN r.sortcols IS NULL THEN NULL ELSE CAST(0 AS DECIMAL(5,2)) END AS unsorted,
+			CAST(0 AS DECIMAL(5,2)) AS stats_off,
+			CAST(r.rows AS DECIMAL(38,0)) AS tbl_rows,
+			CAST(NULL AS DECIMAL(19,2)) AS skew_sortkey1,
+			CAST(NULL AS DECIMAL(19,2)) AS skew_rows,
+			CAST(r.rows AS DECIMAL(38,0)) AS estimated_visible_rows,
+			CAST(NULL AS VARCHAR) AS risk_event,
+			CAST(NULL AS DECIMAL(12,2)) AS vacuum_sort_benefit,
+			CAST(NULL AS TIMESTAMP) AS create_time
+		FROM ` + catalogSchema + `.rel r
+		WHERE r.kind = 'BASE TABLE' AND r.rows > 0`,
+
+	// SVV_COLUMNS and SVV_TABLES: information_schema's shape, every visible relation.
+	`CREATE OR REPLACE VIEW ` + catalogSchema + `.svv_columns AS
+		SELECT current_database() AS table_catalog, schema_name AS table_schema, name AS table_name,
+			column_name, CAST(ordinal AS INTEGER) AS ordinal_position, column_default,
+			CASE WHEN is_nullable THEN 'YES' ELSE 'NO' END AS is_nullable,
+			regexp_replace(type, '\(.*\)', '') AS data_type,
+			CASE WHEN type LIKE 'character%(%' THEN CAST(regexp_extract(type, '\((\d+)\)', 1) AS INTEGER) END AS character_maximum_length,
+			CAST(numeric_precision AS INTEGER) AS numeric_precision,
+			CASE WHEN numeric_precision IS NOT NULL THEN 10 END AS numeric_precision_radix,
+			CAST(numeric_scale AS INTEGER) AS numeric_scale,
+			CASE WHEN type LIKE 'time%' THEN 6 END AS datetime_precision,
+			CAST(NULL AS VARCHAR) AS interval_type, CAST(NULL AS VARCHAR) AS interval_precision,
+			CAST(NULL AS VARCHAR) AS character_set_catalog, CAST(NULL AS VARCHAR) AS character_set_schema,
+			CAST(NULL AS VARCHAR) AS character_set_name, CAST(NULL AS VARCHAR) AS domain_name,
+			CAST(NULL AS VARCHAR) AS remarks
+		FROM ` + catalogSchema + `.col
+		ORDER BY table_schema, table_name, ordinal_position`,
+	// pg_catalog as psql, JDBC and SQLAlchemy read it: the relations, schemas, users and the
+	// database. Relations and schemas are owned by the master user (usesysid 100).
+	`CREATE OR REPLACE VIEW ` + catalogSchema + `.pg_namespace AS
+		SELECT CAST(s.oid AS BIGINT) AS oid,
+			CASE WHEN s.database_name = 'temp' THEN 'pg_temp_1' ELSE s.schema_name END AS nspname,
+			CAST(100 AS INTEGER) AS nspowner, CAST(NULL AS VARCHAR[]) AS nspacl
+		FROM duckdb_schemas() s
+		WHERE (s.database_name NOT IN ('system', 'temp') AND s.schema_name NOT IN ('main', '` + catalogSchema + `'))
+			OR (s.database_name = 'temp' AND s.schema_name = 'main')
+			OR (s.database_name = 'system' AND s.schema_name IN ('pg_catalog', 'information_schema'))`,
+	`CREATE OR REPLACE VIEW ` + catalogSchema + `.pg_class AS
+		SELECT CAST(r.oid AS BIGINT) AS oid, r.name AS relname, n.oid AS relnamespace,
+			CAST(0 AS BIGINT) AS reltype, CAST(100 AS INTEGER) AS relowner, CAST(0 AS BIGINT) AS relam,
+			CAST(r.oid AS BIGINT) AS relfilenode, CAST(0 AS BIGINT) AS reltablespace, CAST(0 AS INTEGER) AS relpages,
+			CAST(coalesce(r.rows, 0) AS REAL) AS reltuples, CAST(0 AS BIGINT) AS reltoastrelid, false AS relhasindex,
+			false AS relisshared, CASE WHEN r.kind = 'VIEW' THEN 'v' ELSE 'r' END AS relkind,
+			CAST(r.column_count AS SMALLINT) AS relnatts, CAST(0 AS SMALLINT) AS relchecks, false AS relhasrules,
+			false AS relhastriggers, false AS relhassubclass, CAST(NULL AS VARCHAR[]) AS relacl,
+			CAST(NULL AS VARCHAR[]) AS reloptions, CASE WHEN r.temporary THEN 't' ELSE 'p' END AS relpersistence,
+			false AS relispartition, false AS relrowsecurity, false AS relforcerowsecurity, 'd' AS relreplident
+		FROM ` + catalogSchema + `.rel r JOIN ` + catalogSchema + `.pg_namespace n ON n.nspname = r.schema_name`,
+	`CREATE OR REPLACE VIEW ` + catalogSchema + `.pg_auth_members AS
+		SELECT CAST(NULL AS BIGINT) AS roleid, CAST(NULL AS BIGINT) AS member, CAST(NULL AS BIGINT) AS grantor,
+			false AS admin_option WHERE false`,
+	`CREATE OR REPLACE VIEW ` + catalogSchema + `.pg_database AS
+		SELECT CAST(1 AS BIGINT) AS oid, current_database() AS datname, CAST(100 AS INTEGER) AS datdba,
+			CAST(6 AS INTEGER) AS encoding, 'C' AS datcollate, 'C' AS datctype, false AS datistemplate,
+			true AS datallowconn, CAST(-1 AS INTEGER) AS datconnlimit, CAST(NULL AS VARCHAR[]) AS datacl`,
+	`CREATE OR REPLACE MACRO ` + catalogSchema + `.pg_table_is_visible(id) AS
+		EXISTS (SELECT 1 FROM ` + catalogSchema + `.rel r WHERE r.oid = id
+			AND (r.temporary OR list_contains(current_schemas(false), r.schema_name)))`,
+	`CREATE OR REPLACE MACRO ` + catalogSchema + `.pg_encoding_to_char(e) AS CASE WHEN e = 6 THEN 'UNICODE' ELSE '' END`,
+	`CREATE OR REPLACE VIEW ` + catalogSchema + `.svv_tables AS
+		SELECT current_database() AS table_catalog, schema_name AS table_schema, name AS table_name,
+			kind AS table_type, comment AS remarks
+		FROM ` + catalogSchema + `.rel
+		ORDER BY table_schema, table_name`,
+}, ";\n") + ";"
+
+// catalogUserSQL makes the catalog views over the users (PG_USER, a system table): made only
+// when the engine serves the system tables.
+var catalogUserSQL = strings.Join([]string{
+	`CREATE OR REPLACE MACRO ` + catalogSchema + `.pg_get_userbyid(id) AS
+		coalesce((SELECT usename FROM pg_user WHERE usesysid = id), 'unknown (OID=' || id || ')')`,
+	`CREATE OR REPLACE VIEW ` + catalogSchema + `.pg_roles AS
+		SELECT CAST(usesysid AS BIGINT) AS oid, usename AS rolname, usesuper AS rolsuper, true AS rolinherit,
+			usesuper AS rolcreaterole, usecreatedb AS rolcreatedb, true AS rolcanlogin, CAST(-1 AS INTEGER) AS rolconnlimit,
+			valuntil AS rolvaliduntil, false AS rolreplication, usesuper AS rolbypassrls, CAST(NULL AS VARCHAR[]) AS rolconfig,
+			'********' AS rolpassword
+		FROM pg_user`,
+}, ";\n") + ";"
+
+// dialectMacros are the Redshift functions that are macros on every session's connection
+// (temporary, so each session has its own and none is stored).
+const dialectMacros = `
+CREATE OR REPLACE TEMP MACRO getdate() AS date_trunc('second', current_timestamp AT TIME ZONE 'UTC');
+CREATE OR REPLACE TEMP MACRO nvl2(e, a, b) AS CASE WHEN e IS NOT NULL THEN a ELSE b END;
+CREATE OR REPLACE TEMP MACRO charindex(s, str) AS strpos(str, s);
+CREATE OR REPLACE TEMP MACRO convert_timezone(tz, ts) AS timezone(tz, timezone('UTC', ts)),
+	(src, tz, ts) AS timezone(tz, timezone(src, ts));
+CREATE OR REPLACE TEMP MACRO dateadd(p, n, d) AS CASE lower(p)
+	WHEN 'millennium' THEN d + to_years(CAST(n AS INTEGER) * 1000)
+	WHEN 'century' THEN d + to_years(CAST(n AS INTEGER) * 100)
+	WHEN 'decade' THEN d + to_years(CAST(n AS INTEGER) * 10)
+	WHEN 'year' THEN d + to_years(CAST(n AS INTEGER))
+	WHEN 'quarter' THEN d + to_months(CAST(n AS INTEGER) * 3)
+	WHEN 'month' THEN d + to_months(CAST(n AS INTEGER))
+	WHEN 'week' THEN d + to_days(CAST(n AS INTEGER) * 7)
+	WHEN 'day' THEN d + to_days(CAST(n AS INTEGER))
+	WHEN 'hour' THEN d + to_hours(CAST(n AS BIGINT))
+	WHEN 'minute' THEN d + to_minutes(CAST(n AS BIGINT))
+	WHEN 'second' THEN d + to_seconds(CAST(n AS DOUBLE))
+	WHEN 'millisecond' THEN d + to_milliseconds(CAST(n AS DOUBLE))
+	WHEN 'microsecond' THEN d + to_microseconds(CAST(n AS BIGINT))
+	ELSE error('dateadd: invalid datepart ' || p) END;
+`
