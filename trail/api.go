@@ -141,17 +141,13 @@ var readOnlyOps = map[string]bool{
 }
 
 // requestParameters is the call's requestParameters: the request's own JSON members
-// (CloudTrail's API is JSON already; its records keep the members' names as sent).
+// (CloudTrail's API is JSON already), named in lowerCamelCase at every depth.
 func requestParameters(op string, body []byte) (json.RawMessage, bool) {
 	var m map[string]any
 	if json.Unmarshal(body, &m) != nil || len(m) == 0 {
 		return nil, readOnlyOps[op]
 	}
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[lowerFirst(k)] = v
-	}
-	b, _ := json.Marshal(out)
+	b, _ := json.Marshal(lowerKeys(m))
 	return b, readOnlyOps[op]
 }
 
@@ -160,12 +156,28 @@ func responseElements(b []byte) json.RawMessage {
 	if json.Unmarshal(b, &m) != nil || len(m) == 0 {
 		return nil
 	}
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[lowerFirst(k)] = v
-	}
-	r, _ := json.Marshal(out)
+	r, _ := json.Marshal(lowerKeys(m))
 	return r
+}
+
+// lowerKeys renames the members of v's objects, at every depth, as CloudTrail writes them
+// ({"LookupAttributes":[{"AttributeKey":…}]} -> {"lookupAttributes":[{"attributeKey":…}]}).
+func lowerKeys(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[lowerFirst(k)] = lowerKeys(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = lowerKeys(e)
+		}
+		return out
+	}
+	return v
 }
 
 func lowerFirst(s string) string {
@@ -237,7 +249,9 @@ func (t *epoch) UnmarshalJSON(b []byte) error {
 		*t = epoch(tt)
 		return nil
 	}
+	// A float64 of today's epoch seconds holds about seven decimals: round the fraction
+	// to the microsecond, so that 1772618400.123 is 123 ms and not 122.999906 ms.
 	sec, frac := math.Modf(f)
-	*t = epoch(time.Unix(int64(sec), int64(frac*1e9)).UTC())
+	*t = epoch(time.Unix(int64(sec), int64(math.Round(frac*1e6))*1e3).UTC())
 	return nil
 }

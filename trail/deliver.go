@@ -177,14 +177,21 @@ func (s *Service) deliverFile(ctx context.Context, t *state) (*Delivery, bool, e
 // nextFile gathers the trail's next file: up to maxRecordsPerFile of its account's records
 // after its cursor. Nothing owed gives nil.
 func (s *Service) nextFile(t *state, now time.Time) (*pendingFile, error) {
+	horizon, err := s.committed()
+	if err != nil {
+		return nil, err
+	}
 	p := &pendingFile{}
 	n := 0
 	errFull := errors.New("full")
-	err := s.space.View(func(tx *store.Tx) error {
+	err = s.space.View(func(tx *store.Tx) error {
 		return tx.ScanFrom([]byte(keyEvent), eventKey(t.Cursor+1), func(k, v []byte) error {
 			seq, err := seqOf(k)
 			if err != nil {
 				return nil
+			}
+			if seq > horizon {
+				return errFull
 			}
 			var head struct {
 				EventTime          string `json:"eventTime"`

@@ -1,10 +1,12 @@
 package trail
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -93,32 +95,44 @@ func (s *Service) lookupEvents(q *request) (any, error) {
 	if in.StartTime != nil && in.EndTime != nil && time.Time(*in.StartTime).After(time.Time(*in.EndTime)) {
 		return nil, apiError("InvalidTimeRangeException", "Start time must be before end time.")
 	}
+	// The range applies to eventTime, which has whole seconds, while the index keeps the
+	// call's instant: a record is in range when its second is.
+	if t := start.Truncate(time.Second); t.Before(start) {
+		start = t.Add(time.Second)
+	}
+	end = end.Truncate(time.Second).Add(time.Second - time.Nanosecond)
 	prefix := []byte(keyLookup + q.account + "/")
-	from := lookupKey(q.account, end.Add(time.Second), 0)
+	from := lookupKey(q.account, end, 0)
+	// The index orders the records of one instant oldest first (by sequence): each
+	// instant's keys are read whole and served newest first. A token is the first key not
+	// served; the next page starts with it, in its instant.
+	var resumeInstant string
+	resumeSeq := int64(-1)
 	if in.NextToken != "" {
 		tok, err := base64.RawURLEncoding.DecodeString(in.NextToken)
-		if err != nil || !strings.HasPrefix(string(tok), string(prefix)) {
+		instant, seq, ok := splitLookupKey(tok, prefix)
+		if err != nil || !ok {
 			return nil, apiError("InvalidNextTokenException", "Invalid NextToken.")
 		}
-		from = append(tok, 0) // just after the last one returned
+		resumeInstant, resumeSeq = instant, seq
+		from = []byte(string(prefix) + instant + "/")
 	}
 	stopKey := lookupKey(q.account, start, 1<<62)
 	events := []lookupEvent{}
-	var prev []byte
 	var next string
-	errStop := errors.New("stop")
-	err := s.space.View(func(tx *store.Tx) error {
-		return tx.ScanFrom(prefix, from, func(k, _ []byte) error {
-			if string(k) > string(stopKey) {
-				return errStop
-			}
+	errEnd, errFull := errors.New("end of range"), errors.New("page full")
+	var group [][]byte // keys of one instant, oldest first
+	groupInstant := ""
+	serve := func(tx *store.Tx) error {
+		for i := len(group) - 1; i >= 0; i-- {
+			k := group[i]
 			seq, err := seqOf(k)
 			if err != nil {
-				return nil
+				continue
 			}
 			body, err := tx.Get(eventKey(seq))
 			if err != nil {
-				return nil // pruned
+				continue // pruned
 			}
 			var ev Event
 			if err := json.Unmarshal(body, &ev); err != nil {
@@ -126,18 +140,44 @@ func (s *Service) lookupEvents(q *request) (any, error) {
 			}
 			le := toLookup(ev, body)
 			if attrKey != "" && !matches(le, attrKey, attrValue) {
-				return nil
+				continue
 			}
 			if len(events) == limit {
-				next = base64.RawURLEncoding.EncodeToString(prev)
-				return errStop
+				next = base64.RawURLEncoding.EncodeToString(k)
+				return errFull
 			}
 			events = append(events, le)
-			prev = append(prev[:0], k...)
+		}
+		group = group[:0]
+		return nil
+	}
+	err := s.space.View(func(tx *store.Tx) error {
+		err := tx.ScanFrom(prefix, from, func(k, _ []byte) error {
+			if string(k) > string(stopKey) {
+				return errEnd
+			}
+			instant, seq, ok := splitLookupKey(k, prefix)
+			if !ok {
+				return nil
+			}
+			if instant == resumeInstant && seq > resumeSeq {
+				return nil // served on an earlier page
+			}
+			if len(group) > 0 && instant != groupInstant {
+				if err := serve(tx); err != nil {
+					return err
+				}
+			}
+			groupInstant = instant
+			group = append(group, bytes.Clone(k))
 			return nil
 		})
+		if err == nil || errors.Is(err, errEnd) {
+			err = serve(tx)
+		}
+		return err
 	})
-	if err != nil && !errors.Is(err, errStop) {
+	if err != nil && !errors.Is(err, errFull) {
 		return nil, fmt.Errorf("look up events: %w", err)
 	}
 	out := map[string]any{"Events": events}
@@ -145,6 +185,24 @@ func (s *Service) lookupEvents(q *request) (any, error) {
 		out["NextToken"] = next
 	}
 	return out, nil
+}
+
+// splitLookupKey splits an index key of the account whose index prefix is given into its
+// instant (the inverted time) and sequence number.
+func splitLookupKey(k, prefix []byte) (string, int64, bool) {
+	rest, ok := bytes.CutPrefix(k, prefix)
+	if !ok {
+		return "", 0, false
+	}
+	instant, seq, ok := strings.Cut(string(rest), "/")
+	if !ok || len(instant) != 20 {
+		return "", 0, false
+	}
+	n, err := strconv.ParseInt(seq, 10, 64)
+	if err != nil || n < 0 {
+		return "", 0, false
+	}
+	return instant, n, true
 }
 
 // toLookup is a record as LookupEvents lists it.

@@ -66,6 +66,10 @@ type Service struct {
 	lastOnce sync.Once
 	last     atomic.Int64
 	lastErr  error
+	// recording is held (shared) by each Record from taking its sequence number until its
+	// commit; committed takes it alone, so that deliveries read no record whose
+	// predecessors are still being written.
+	recording sync.RWMutex
 
 	mu        sync.Mutex // serialises changes of trails
 	deliverMu sync.Mutex // serialises deliveries
@@ -107,6 +111,8 @@ func (s *Service) Record(c Call) (Event, error) {
 	if err != nil {
 		return ev, fmt.Errorf("encode CloudTrail record: %w", err)
 	}
+	s.recording.RLock()
+	defer s.recording.RUnlock()
 	seq, err := s.seq.Next()
 	if err != nil {
 		return ev, fmt.Errorf("CloudTrail record sequence: %w", err)
@@ -127,6 +133,17 @@ func (s *Service) Record(c Call) (Event, error) {
 		}
 	}
 	return ev, nil
+}
+
+// committed is the sequence number up to which every record is in the store: no record
+// with a smaller number is still being written.
+func (s *Service) committed() (int64, error) {
+	if _, err := s.lastSeq(); err != nil {
+		return 0, err
+	}
+	s.recording.Lock()
+	defer s.recording.Unlock()
+	return s.last.Load(), nil
 }
 
 func eventKey(seq int64) []byte {
