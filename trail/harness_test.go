@@ -32,7 +32,7 @@ const testAccount = auth.DefaultAccountID
 // CloudTrail API through ServeAPI with SigV4-signed requests (as the front door calls it),
 // S3 through s3fake's in-process transport with the caller's principal in the context.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	svc   *Service
 	s3    *s3fake.S3
 	s3c   *s3.Client
@@ -44,7 +44,7 @@ type harness struct {
 	last Event
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	t.Helper()
 	db, err := store.Open(store.Options{Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)

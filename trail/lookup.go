@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -102,82 +103,47 @@ func (s *Service) lookupEvents(q *request) (any, error) {
 	}
 	end = end.Truncate(time.Second).Add(time.Second - time.Nanosecond)
 	prefix := []byte(keyLookup + q.account + "/")
-	from := lookupKey(q.account, end, 0)
-	// The index orders the records of one instant oldest first (by sequence): each
-	// instant's keys are read whole and served newest first. A token is the first key not
-	// served; the next page starts with it, in its instant.
-	var resumeInstant string
-	resumeSeq := int64(-1)
+	from := lookupKey(q.account, end, math.MaxInt64) // the newest key of end's instant
 	if in.NextToken != "" {
 		tok, err := base64.RawURLEncoding.DecodeString(in.NextToken)
-		instant, seq, ok := splitLookupKey(tok, prefix)
-		if err != nil || !ok {
+		if err != nil || !bytes.HasPrefix(tok, prefix) {
 			return nil, apiError("InvalidNextTokenException", "Invalid NextToken.")
 		}
-		resumeInstant, resumeSeq = instant, seq
-		from = []byte(string(prefix) + instant + "/")
+		from = tok // a token is the first key not served yet
 	}
-	stopKey := lookupKey(q.account, start, 1<<62)
+	stopKey := lookupKey(q.account, start, 0) // the oldest key of start's instant
 	events := []lookupEvent{}
 	var next string
-	errEnd, errFull := errors.New("end of range"), errors.New("page full")
-	var group [][]byte // keys of one instant, oldest first
-	groupInstant := ""
-	serve := func(tx *store.Tx) error {
-		for i := len(group) - 1; i >= 0; i-- {
-			k := group[i]
-			seq, err := seqOf(k)
-			if err != nil {
-				continue
-			}
-			body, err := tx.Get(eventKey(seq))
-			if err != nil {
-				continue // pruned
-			}
-			var ev Event
-			if err := json.Unmarshal(body, &ev); err != nil {
-				return fmt.Errorf("decode record %d: %w", seq, err)
-			}
-			le := toLookup(ev, body)
-			if attrKey != "" && !matches(le, attrKey, attrValue) {
-				continue
-			}
-			if len(events) == limit {
-				next = base64.RawURLEncoding.EncodeToString(k)
-				return errFull
-			}
-			events = append(events, le)
-		}
-		group = group[:0]
-		return nil
-	}
+	errEnd := errors.New("end")
 	err := s.space.View(func(tx *store.Tx) error {
-		err := tx.ScanFrom(prefix, from, func(k, _ []byte) error {
-			if string(k) > string(stopKey) {
+		return tx.ScanFrom(prefix, from, func(k, _ []byte) error {
+			if bytes.Compare(k, stopKey) > 0 {
 				return errEnd
 			}
-			instant, seq, ok := splitLookupKey(k, prefix)
+			seq, ok := lookupSeq(k)
 			if !ok {
 				return nil
 			}
-			if instant == resumeInstant && seq > resumeSeq {
-				return nil // served on an earlier page
+			body, err := tx.Get(eventKey(seq))
+			if err != nil {
+				return nil // pruned
 			}
-			if len(group) > 0 && instant != groupInstant {
-				if err := serve(tx); err != nil {
-					return err
-				}
+			var head lookupHead
+			if err := json.Unmarshal(body, &head); err != nil {
+				return fmt.Errorf("decode record %d: %w", seq, err)
 			}
-			groupInstant = instant
-			group = append(group, bytes.Clone(k))
+			if attrKey != "" && !matches(&head, attrKey, attrValue) {
+				return nil
+			}
+			if len(events) == limit {
+				next = base64.RawURLEncoding.EncodeToString(k)
+				return errEnd
+			}
+			events = append(events, toLookup(&head, body))
 			return nil
 		})
-		if err == nil || errors.Is(err, errEnd) {
-			err = serve(tx)
-		}
-		return err
 	})
-	if err != nil && !errors.Is(err, errFull) {
+	if err != nil && !errors.Is(err, errEnd) {
 		return nil, fmt.Errorf("look up events: %w", err)
 	}
 	out := map[string]any{"Events": events}
@@ -187,41 +153,51 @@ func (s *Service) lookupEvents(q *request) (any, error) {
 	return out, nil
 }
 
-// splitLookupKey splits an index key of the account whose index prefix is given into its
-// instant (the inverted time) and sequence number.
-func splitLookupKey(k, prefix []byte) (string, int64, bool) {
-	rest, ok := bytes.CutPrefix(k, prefix)
-	if !ok {
-		return "", 0, false
+// lookupSeq is the sequence number of an index key (inverted in the key's last field).
+func lookupSeq(k []byte) (int64, bool) {
+	i := bytes.LastIndexByte(k, '/')
+	if i < 0 {
+		return 0, false
 	}
-	instant, seq, ok := strings.Cut(string(rest), "/")
-	if !ok || len(instant) != 20 {
-		return "", 0, false
+	inv, err := strconv.ParseUint(string(k[i+1:]), 10, 64)
+	if err != nil || inv > math.MaxInt64 {
+		return 0, false
 	}
-	n, err := strconv.ParseInt(seq, 10, 64)
-	if err != nil || n < 0 {
-		return "", 0, false
-	}
-	return instant, n, true
+	return math.MaxInt64 - int64(inv), true
+}
+
+// lookupHead is what LookupEvents reads of a record.
+type lookupHead struct {
+	EventID           string          `json:"eventID"`
+	EventName         string          `json:"eventName"`
+	EventSource       string          `json:"eventSource"`
+	EventTime         string          `json:"eventTime"`
+	ReadOnly          bool            `json:"readOnly"`
+	UserIdentity      UserIdentity    `json:"userIdentity"`
+	Resources         []Resource      `json:"resources"`
+	RequestParameters json.RawMessage `json:"requestParameters"`
 }
 
 // toLookup is a record as LookupEvents lists it.
-func toLookup(ev Event, body []byte) lookupEvent {
-	t, _ := time.Parse(timeFormat, ev.EventTime)
-	le := lookupEvent{EventID: ev.EventID, EventName: ev.EventName, ReadOnly: fmt.Sprint(ev.ReadOnly),
-		AccessKeyID: ev.UserIdentity.AccessKeyID, EventTime: epoch(t), EventSource: ev.EventSource,
-		Username: username(ev.UserIdentity), Resources: []lookupResource{}, CloudTrailEvent: string(body)}
-	for _, r := range ev.Resources {
+func toLookup(h *lookupHead, body []byte) lookupEvent {
+	t, _ := time.Parse(timeFormat, h.EventTime)
+	return lookupEvent{EventID: h.EventID, EventName: h.EventName, ReadOnly: strconv.FormatBool(h.ReadOnly),
+		AccessKeyID: h.UserIdentity.AccessKeyID, EventTime: epoch(t), EventSource: h.EventSource,
+		Username: username(h.UserIdentity), Resources: h.resources(), CloudTrailEvent: string(body)}
+}
+
+// resources are the record's resources as LookupEvents names them: those it carries (a
+// bucket by its name), and for a Redshift call those its parameters name.
+func (h *lookupHead) resources() []lookupResource {
+	out := []lookupResource{}
+	for _, r := range h.Resources {
 		name := r.ARN
 		if i := strings.Index(name, ":::"); i >= 0 { // arn:aws:s3:::bucket
 			name = name[i+3:]
 		}
-		le.Resources = append(le.Resources, lookupResource{ResourceType: r.Type, ResourceName: name})
+		out = append(out, lookupResource{ResourceType: r.Type, ResourceName: name})
 	}
-	for _, r := range lookupResources(ev) {
-		le.Resources = append(le.Resources, r)
-	}
-	return le
+	return append(out, lookupResources(h)...)
 }
 
 // username is the user name LookupEvents shows: the IAM user's name, the role session's
@@ -242,41 +218,44 @@ func username(u UserIdentity) string {
 
 // lookupResources are the resources LookupEvents derives from a Redshift call's
 // parameters (a cluster, a parameter group); S3 and CloudTrail records carry theirs.
-func lookupResources(ev Event) []lookupResource {
-	if ev.EventSource != "redshift.amazonaws.com" || len(ev.RequestParameters) == 0 {
+func lookupResources(h *lookupHead) []lookupResource {
+	if h.EventSource != "redshift.amazonaws.com" || len(h.RequestParameters) == 0 {
 		return nil
 	}
-	var p map[string]any
-	if json.Unmarshal(ev.RequestParameters, &p) != nil {
+	var p struct {
+		ClusterIdentifier  string `json:"clusterIdentifier"`
+		ParameterGroupName string `json:"parameterGroupName"`
+	}
+	if json.Unmarshal(h.RequestParameters, &p) != nil {
 		return nil
 	}
 	var out []lookupResource
-	if v, ok := p["clusterIdentifier"].(string); ok && v != "" {
-		out = append(out, lookupResource{ResourceType: "AWS::Redshift::Cluster", ResourceName: v})
+	if p.ClusterIdentifier != "" {
+		out = append(out, lookupResource{ResourceType: "AWS::Redshift::Cluster", ResourceName: p.ClusterIdentifier})
 	}
-	if v, ok := p["parameterGroupName"].(string); ok && v != "" {
-		out = append(out, lookupResource{ResourceType: "AWS::Redshift::ClusterParameterGroup", ResourceName: v})
+	if p.ParameterGroupName != "" {
+		out = append(out, lookupResource{ResourceType: "AWS::Redshift::ClusterParameterGroup", ResourceName: p.ParameterGroupName})
 	}
 	return out
 }
 
 // matches applies LookupEvents' one attribute.
-func matches(le lookupEvent, key, value string) bool {
+func matches(h *lookupHead, key, value string) bool {
 	switch key {
 	case "EventId":
-		return le.EventID == value
+		return h.EventID == value
 	case "EventName":
-		return le.EventName == value
+		return h.EventName == value
 	case "ReadOnly":
-		return le.ReadOnly == value
+		return strconv.FormatBool(h.ReadOnly) == value
 	case "Username":
-		return le.Username == value
+		return username(h.UserIdentity) == value
 	case "EventSource":
-		return le.EventSource == value
+		return h.EventSource == value
 	case "AccessKeyId":
-		return le.AccessKeyID == value
+		return h.UserIdentity.AccessKeyID == value
 	case "ResourceType", "ResourceName":
-		for _, r := range le.Resources {
+		for _, r := range h.resources() {
 			if (key == "ResourceType" && r.ResourceType == value) || (key == "ResourceName" && r.ResourceName == value) {
 				return true
 			}

@@ -150,10 +150,10 @@ func eventKey(seq int64) []byte {
 	return []byte(keyEvent + fmt.Sprintf("%020d", seq))
 }
 
-// lookupKey orders an account's records newest first: the time is inverted.
+// lookupKey orders an account's records newest first: the time and, within one instant,
+// the sequence number are inverted.
 func lookupKey(account string, t time.Time, seq int64) []byte {
-	inv := uint64(math.MaxInt64 - t.UnixNano())
-	return []byte(keyLookup + account + "/" + fmt.Sprintf("%020d", inv) + "/" + fmt.Sprintf("%020d", seq))
+	return fmt.Appendf(nil, "%s%s/%020d/%020d", keyLookup, account, uint64(math.MaxInt64-t.UnixNano()), uint64(math.MaxInt64-seq))
 }
 
 func seqOf(key []byte) (int64, error) {
