@@ -216,20 +216,27 @@ func username(u UserIdentity) string {
 	return ""
 }
 
-// lookupResources are the resources LookupEvents derives from a Redshift call's
-// parameters (a cluster, a parameter group); S3 and CloudTrail records carry theirs.
+// lookupResources are the resources LookupEvents derives from a call's parameters: a
+// Redshift cluster or parameter group, a CloudTrail trail (S3 records carry theirs).
 func lookupResources(h *lookupHead) []lookupResource {
-	if h.EventSource != "redshift.amazonaws.com" || len(h.RequestParameters) == 0 {
+	if len(h.RequestParameters) == 0 || (h.EventSource != "redshift.amazonaws.com" && h.EventSource != "cloudtrail.amazonaws.com") {
 		return nil
 	}
 	var p struct {
 		ClusterIdentifier  string `json:"clusterIdentifier"`
 		ParameterGroupName string `json:"parameterGroupName"`
+		Name               string `json:"name"` // a trail's name or ARN
 	}
 	if json.Unmarshal(h.RequestParameters, &p) != nil {
 		return nil
 	}
 	var out []lookupResource
+	if h.EventSource == "cloudtrail.amazonaws.com" {
+		if p.Name != "" {
+			out = append(out, lookupResource{ResourceType: "AWS::CloudTrail::Trail", ResourceName: p.Name})
+		}
+		return out
+	}
 	if p.ClusterIdentifier != "" {
 		out = append(out, lookupResource{ResourceType: "AWS::Redshift::Cluster", ResourceName: p.ClusterIdentifier})
 	}

@@ -305,3 +305,16 @@ func TestLookupErrors(t *testing.T) {
 	require.IsType(t, float64(0), evs[0].(map[string]any)["EventTime"], "EventTime is epoch seconds")
 	require.Equal(t, "root", evs[0].(map[string]any)["Username"])
 }
+
+func TestLookupTrailResource(t *testing.T) {
+	h := newHarness(t)
+	h.bucketFor("ct-res")
+	h.ok("CreateTrail", map[string]any{"Name": "res-trail", "S3BucketName": "ct-res"})
+	out := h.ok("LookupEvents", map[string]any{"LookupAttributes": []map[string]string{
+		{"AttributeKey": "ResourceType", "AttributeValue": "AWS::CloudTrail::Trail"}}})
+	events := out["Events"].([]any)
+	require.Len(t, events, 1)
+	ev := events[0].(map[string]any)
+	require.Equal(t, "CreateTrail", ev["EventName"])
+	require.Equal(t, []any{map[string]any{"ResourceType": "AWS::CloudTrail::Trail", "ResourceName": "res-trail"}}, ev["Resources"])
+}
