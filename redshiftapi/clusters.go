@@ -208,16 +208,10 @@ func (s *API) createCluster(c *call) (any, error) {
 
 func (s *API) describeClusters(c *call) (any, error) {
 	p := c.p
-	max := 100
-	if v, e := c.integer("MaxRecords"); e != nil {
-		return nil, e
-	} else if v != nil {
-		if e := ValidateMaxRecords(*v); e != nil {
-			return nil, e
-		}
-		max = *v
+	max, marker, err := paging(c)
+	if err != nil {
+		return nil, err
 	}
-	marker, _ := p.String("Marker")
 	var list []*clusterState
 	if v, ok := p.String("ClusterIdentifier"); ok {
 		st, err := s.loadCluster(strings.ToLower(v))

@@ -210,16 +210,10 @@ var validProducerStatus = map[string]bool{"ACTIVE": true, "AUTHORIZED": true, "P
 // listShares pages through the datashares keep selects, ordered by ARN; the marker is
 // the last ARN of the page.
 func (s *API) listShares(c *call, keep func(sharedCluster, cluster.Datashare) bool, check func(n int) error) (any, error) {
-	max := 100
-	if v, e := c.integer("MaxRecords"); e != nil {
-		return nil, e
-	} else if v != nil {
-		if e := ValidateMaxRecords(*v); e != nil {
-			return nil, e
-		}
-		max = *v
+	max, marker, err := paging(c)
+	if err != nil {
+		return nil, err
 	}
-	marker, _ := c.p.String("Marker")
 	all, err := s.allShares()
 	if err != nil {
 		return nil, err
