@@ -45,6 +45,7 @@ func activity(c, i int) Activity {
 // log type, and the activity texts in sequence order.
 func recordSeqs(t *testing.T, l *Logger) (seqs []int64, texts []string) {
 	t.Helper()
+	l.settle()
 	type act struct {
 		seq  int64
 		text string
@@ -218,7 +219,8 @@ func TestGroupCommitSurvivesReopen(t *testing.T) {
 	require.False(t, l.group, "no group commit without sync")
 }
 
-// TestDirectWritesWithoutSync: without sync every record is its own write, and all are there.
+// TestDirectWritesWithoutSync: without sync every record is its own write (on disk) or
+// joins the writer's next batch (in memory), and all are there.
 func TestDirectWritesWithoutSync(t *testing.T) {
 	for _, o := range []store.Options{{}, {Dir: t.TempDir()}} {
 		l := openLogger(t, openStore(t, o))
