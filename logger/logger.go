@@ -35,9 +35,8 @@ type Logger struct {
 	seq, pids, xids, queries *store.Counter
 
 	// batched: the store is in memory, records are queued for the writer's batches and
-	// nobody waits for them (see putBatched); inflight counts those not yet committed.
-	batched  bool
-	inflight sync.WaitGroup
+	// nobody waits for them (see putBatched); readers have them written first (Sync).
+	batched bool
 
 	retention time.Duration
 
@@ -228,7 +227,6 @@ func (l *Logger) putBatched(logType string, val []byte) error {
 		l.qmu.Unlock()
 		return fmt.Errorf("audit %s record: %w", logType, err)
 	}
-	l.inflight.Add(1)
 	l.queue = append(l.queue, pendingRecord{key: recordKey(logType, seq), val: val})
 	n := len(l.queue) + len(l.completions)
 	l.qmu.Unlock()
@@ -378,11 +376,10 @@ func (l *Logger) writer() {
 		n, err := l.space.PutMany(kvs)
 		for i, r := range recs {
 			switch {
-			case r.done == nil: // batched: nobody waits, readers wait for inflight
+			case r.done == nil: // batched: nobody waits; readers sync first
 				if i >= n {
 					l.log.Error("write audit record", "key", string(r.key), "err", err)
 				}
-				l.inflight.Done()
 			case i < n:
 				r.done <- nil
 			default:
@@ -466,7 +463,9 @@ func (l *Logger) gather(target int) {
 }
 
 // Sync waits until every completion handed to Complete before it is in the store (and every
-// record queued for a group commit).
+// record queued for a batch or a group commit). The writer takes one request at a time: the
+// flush it makes for this one starts after any flush under way, and writes all that was
+// queued before Sync was called.
 func (l *Logger) Sync() {
 	ack := make(chan struct{})
 	select {
@@ -474,7 +473,6 @@ func (l *Logger) Sync() {
 		<-ack
 	case <-l.done:
 	}
-	l.inflight.Wait()
 }
 
 // settle has the records queued for a batch written, and waits for them.
