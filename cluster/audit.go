@@ -217,6 +217,15 @@ func (c *Cluster) ScanSystemTable(ctx context.Context, table string, emit func(r
 			}
 		}
 		return nil
+	case "pg_group":
+		cat := c.cat.Load()
+		for _, id := range slices.Sorted(maps.Keys(cat.groups)) {
+			g := cat.groups[id]
+			if err := emit([]any{g.Name, g.ID, slices.Clone(g.Members)}); err != nil {
+				return err
+			}
+		}
+		return nil
 	case "stv_sessions":
 		c.sessMu.Lock()
 		var rows [][]any

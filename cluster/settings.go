@@ -129,12 +129,17 @@ func (s *session) set(p *sql.Set) error {
 			return err
 		}
 	}
-	s.setValue(p.Name, v)
-	return nil
+	return s.setValue(p.Name, v)
 }
 
-// setValue changes a parameter and tells the client when PostgreSQL would.
-func (s *session) setValue(name, v string) {
+// setValue changes a parameter, tells the engine when it acts on it (search_path) and
+// tells the client when PostgreSQL would.
+func (s *session) setValue(name, v string) error {
+	if name == "search_path" && s.conn != nil {
+		if err := s.conn.SetSearchPath(context.Background(), sql.ParseSearchPath(v)); err != nil {
+			return err
+		}
+	}
 	s.settings.values[name] = v
 	if name == "statement_timeout" {
 		s.settings.statementTimeout, _ = strconv.Atoi(v)
@@ -145,13 +150,16 @@ func (s *session) setValue(name, v string) {
 	if name == "application_name" {
 		s.recordConnection(s.connectionRecord(logger.EventSetAppName, s.c.clock.Now()))
 	}
+	return nil
 }
 
 func (s *session) reset(p *sql.Reset) error {
 	if p.All {
 		for _, name := range slices.Sorted(maps.Keys(sessionParams)) {
 			if s.settings.values[name] != sessionParams[name].def {
-				s.setValue(name, sessionParams[name].def)
+				if err := s.setValue(name, sessionParams[name].def); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -160,8 +168,7 @@ func (s *session) reset(p *sql.Reset) error {
 	if !ok {
 		return unknownParam(p.Name)
 	}
-	s.setValue(p.Name, param.def)
-	return nil
+	return s.setValue(p.Name, param.def)
 }
 
 func textColumn(name string) pgwire.Column {

@@ -115,6 +115,7 @@ func TestBinaryShutdownAndRestart(t *testing.T) {
 		"create user keeper password 'Keeper123'",
 		"create table kept (id int, note varchar(20))",
 		"insert into kept values (1, 'survives'), (2, 'restarts')",
+		"grant select on kept to keeper",
 	} {
 		_, err := conn.Exec(ctx, stmt)
 		require.NoError(t, err, stmt)

@@ -29,6 +29,12 @@ type Conn interface {
 	// Prepare parses and plans one statement (no trailing semicolon needed). Parameters are
 	// written $1, $2, ...
 	Prepare(ctx context.Context, query string) (Stmt, error)
+	// SetSearchPath sets the schemas in which unqualified names are looked up, in order (as
+	// ParseSearchPath reads a search_path value; UserSchema stands for the session user's
+	// schema). Objects made without a schema go into the first of them that exists; schemas
+	// that do not exist are skipped, as in PostgreSQL. A new connection's path is
+	// UserSchema, public.
+	SetSearchPath(ctx context.Context, path []string) error
 	Begin(ctx context.Context) error
 	Commit(ctx context.Context) error
 	Rollback(ctx context.Context) error

@@ -27,6 +27,7 @@ const (
 	TypeVarchar   ColumnType = "VARCHAR"   // Go string
 	TypeTimestamp ColumnType = "TIMESTAMP" // Go time.Time (UTC)
 	TypeBool      ColumnType = "BOOLEAN"   // Go bool
+	TypeIntArray  ColumnType = "INTEGER[]" // Go []int32
 )
 
 // SysColumn is one column of a system table.
@@ -76,6 +77,7 @@ const (
 	str = string(TypeVarchar)
 	ts  = string(TypeTimestamp)
 	bl  = string(TypeBool)
+	ia  = string(TypeIntArray)
 )
 
 // statementTextColumns are the columns SVL_STATEMENTTEXT, STL_DDLTEXT and STL_UTILITYTEXT
@@ -125,6 +127,7 @@ var SystemTables = []SysTable{
 	{Name: "pg_user", Visibility: VisibleAll, Columns: cols(
 		"usename", str, "usesysid", i32, "usecreatedb", bl, "usesuper", bl, "usecatupd", bl, "passwd", str,
 		"valuntil", ts, "useconfig", str)},
+	{Name: "pg_group", Visibility: VisibleAll, Columns: cols("groname", str, "grosysid", i32, "grolist", ia)},
 	{Name: "svl_user_info", Visibility: VisibleOwnRows, UserColumn: "usesysid", Columns: cols(
 		"usename", str, "usesysid", i32, "usecreatedb", bl, "usesuper", bl, "usecatupd", bl, "useconnlimit", str,
 		"syslogaccess", str, "last_ddl_ts", ts, "sessiontimeout", i32, "external_user_id", str)},

@@ -35,9 +35,12 @@ var catalogViews = map[string]bool{
 
 // catalogFuncs are the catalog functions the rewriter sends to catalogSchema.
 var catalogFuncs = map[string]bool{
-	"pg_get_userbyid":     true,
-	"pg_table_is_visible": true,
-	"pg_encoding_to_char": true,
+	"has_table_privilege":    true,
+	"has_schema_privilege":   true,
+	"has_database_privilege": true,
+	"pg_get_userbyid":        true,
+	"pg_table_is_visible":    true,
+	"pg_encoding_to_char":    true,
 }
 
 // catalogRelation answers the catalog view that stands for a relation name.
@@ -66,6 +69,36 @@ var catalogSQL = strings.Join([]string{
 	`CREATE TABLE IF NOT EXISTS ` + catalogSchema + `.columns (
 		schema_name VARCHAR, table_name VARCHAR, column_name VARCHAR, ordinal INTEGER,
 		type VARCHAR, encoding VARCHAR)`,
+
+	// Owners and grants (privileges.go). kind is 'relation' (schema_name is the schema's
+	// key, as in tables), 'schema' (name '') or 'database' (both ''); grantee_kind is 'user',
+	// 'group' or 'public' (grantee 0). An object without an owner row is the master user's.
+	`CREATE TABLE IF NOT EXISTS ` + catalogSchema + `.owners (kind VARCHAR, schema_name VARCHAR, name VARCHAR, owner INTEGER)`,
+	`CREATE TABLE IF NOT EXISTS ` + catalogSchema + `.grants (kind VARCHAR, schema_name VARCHAR, name VARCHAR,
+		grantee_kind VARCHAR, grantee INTEGER, privilege VARCHAR, grantable BOOLEAN, grantor INTEGER)`,
+	// A new database: PUBLIC may use and create in schema public and make temporary tables.
+	`INSERT INTO ` + catalogSchema + `.grants SELECT * FROM (VALUES
+		('schema', 'public', '', 'public', 0, 'USAGE', false, 100),
+		('schema', 'public', '', 'public', 0, 'CREATE', false, 100),
+		('database', '', '', 'public', 0, 'TEMP', false, 100)) v
+		WHERE NOT EXISTS (SELECT 1 FROM ` + catalogSchema + `.owners WHERE kind = 'database')`,
+	`INSERT INTO ` + catalogSchema + `.owners SELECT * FROM (VALUES ('database', '', '', 100), ('schema', 'public', '', 100)) v
+		WHERE NOT EXISTS (SELECT 1 FROM ` + catalogSchema + `.owners WHERE kind = 'database')`,
+	`CREATE OR REPLACE MACRO ` + catalogSchema + `.owner_of(k, s, n) AS coalesce((SELECT o.owner FROM ` + catalogSchema + `.owners o
+		WHERE o.kind = k AND o.schema_name = s AND o.name = n LIMIT 1), 100)`,
+	// member_of: the groups of a user (pg_group, a system table, redefines it).
+	`CREATE OR REPLACE MACRO ` + catalogSchema + `.member_of(uid) AS TABLE SELECT CAST(NULL AS INTEGER) AS grosysid WHERE false`,
+	// has_priv: the owner, or a grant to the user, a group of the user or PUBLIC; can_grant:
+	// the owner, or such a grant WITH GRANT OPTION.
+	`CREATE OR REPLACE MACRO ` + catalogSchema + `.has_priv(uid, k, s, n, p) AS
+		` + catalogSchema + `.owner_of(k, s, n) = uid OR EXISTS (SELECT 1 FROM ` + catalogSchema + `.grants g
+			WHERE g.kind = k AND g.schema_name = s AND g.name = n AND g.privilege = p
+			AND (g.grantee_kind = 'public' OR g.grantee_kind = 'user' AND g.grantee = uid
+				OR g.grantee_kind = 'group' AND g.grantee IN (SELECT grosysid FROM ` + catalogSchema + `.member_of(uid))))`,
+	`CREATE OR REPLACE MACRO ` + catalogSchema + `.can_grant(uid, k, s, n, p) AS
+		` + catalogSchema + `.owner_of(k, s, n) = uid OR EXISTS (SELECT 1 FROM ` + catalogSchema + `.grants g
+			WHERE g.kind = k AND g.schema_name = s AND g.name = n AND g.privilege = p AND g.grantable
+			AND g.grantee_kind = 'user' AND g.grantee = uid)`,
 
 	// rs_type: Redshift's name for a DuckDB column type, for columns whose declared type is
 	// not recorded (CREATE TABLE AS, views).
@@ -102,7 +135,9 @@ var catalogSQL = strings.Join([]string{
 			CASE WHEN t.temporary THEN '` + tempSchemaKey + `' ELSE t.schema_name END AS schema_key,
 			t.temporary, 'BASE TABLE' AS kind, t.estimated_size AS rows, t.column_count, t.comment,
 			coalesce(a.diststyle, 'AUTO') AS diststyle, a.distkey,
-			coalesce(a.sortkind, 'AUTO') AS sortkind, a.sortcols, coalesce(a.backup, true) AS backup
+			coalesce(a.sortkind, 'AUTO') AS sortkind, a.sortcols, coalesce(a.backup, true) AS backup,
+			` + catalogSchema + `.owner_of('relation', CASE WHEN t.temporary THEN '` + tempSchemaKey + `' ELSE t.schema_name END,
+				t.table_name) AS owner
 		FROM duckdb_tables() t
 		LEFT JOIN ` + catalogSchema + `.tables a
 			ON a.schema_name = CASE WHEN t.temporary THEN '` + tempSchemaKey + `' ELSE t.schema_name END
@@ -111,13 +146,15 @@ var catalogSQL = strings.Join([]string{
 		UNION ALL
 		SELECT v.view_oid, v.view_name, CASE WHEN v.temporary THEN 'pg_temp_1' ELSE v.schema_name END,
 			CASE WHEN v.temporary THEN '` + tempSchemaKey + `' ELSE v.schema_name END,
-			v.temporary, 'VIEW', NULL, v.column_count, v.comment, NULL, NULL, NULL, NULL, NULL
+			v.temporary, 'VIEW', NULL, v.column_count, v.comment, NULL, NULL, NULL, NULL, NULL,
+			` + catalogSchema + `.owner_of('relation', CASE WHEN v.temporary THEN '` + tempSchemaKey + `' ELSE v.schema_name END,
+				v.view_name)
 		FROM duckdb_views() v
 		WHERE NOT v.internal AND v.schema_name NOT IN ('` + catalogSchema + `', 'information_schema', 'pg_catalog')`,
 	// col: every column of rel with its declared type, encoding and keys.
 	`CREATE OR REPLACE VIEW ` + catalogSchema + `.col AS
 		WITH c AS (
-			SELECT r.*, c.column_name, c.column_index + 1 AS ordinal, c.data_type, c.is_nullable,
+			SELECT r.*, c.column_name, c.column_index AS ordinal, c.data_type, c.is_nullable,
 				c.column_default, c.numeric_precision, c.numeric_scale,
 				coalesce(a.type, ` + catalogSchema + `.rs_type(c.data_type)) AS type, a.encoding AS given_encoding,
 				list_position(string_split(r.sortcols, ','), c.column_name) AS sortpos
@@ -188,27 +225,7 @@ var catalogSQL = strings.Join([]string{
 			CAST(NULL AS VARCHAR) AS remarks
 		FROM ` + catalogSchema + `.col
 		ORDER BY table_schema, table_name, ordinal_position`,
-	// pg_catalog as psql, JDBC and SQLAlchemy read it: the relations, schemas, users and the
-	// database. Relations and schemas are owned by the master user (usesysid 100).
-	`CREATE OR REPLACE VIEW ` + catalogSchema + `.pg_namespace AS
-		SELECT CAST(s.oid AS BIGINT) AS oid,
-			CASE WHEN s.database_name = 'temp' THEN 'pg_temp_1' ELSE s.schema_name END AS nspname,
-			CAST(100 AS INTEGER) AS nspowner, CAST(NULL AS VARCHAR[]) AS nspacl
-		FROM duckdb_schemas() s
-		WHERE (s.database_name NOT IN ('system', 'temp') AND s.schema_name NOT IN ('main', '` + catalogSchema + `'))
-			OR (s.database_name = 'temp' AND s.schema_name = 'main')
-			OR (s.database_name = 'system' AND s.schema_name IN ('pg_catalog', 'information_schema'))`,
-	`CREATE OR REPLACE VIEW ` + catalogSchema + `.pg_class AS
-		SELECT CAST(r.oid AS BIGINT) AS oid, r.name AS relname, n.oid AS relnamespace,
-			CAST(0 AS BIGINT) AS reltype, CAST(100 AS INTEGER) AS relowner, CAST(0 AS BIGINT) AS relam,
-			CAST(r.oid AS BIGINT) AS relfilenode, CAST(0 AS BIGINT) AS reltablespace, CAST(0 AS INTEGER) AS relpages,
-			CAST(coalesce(r.rows, 0) AS REAL) AS reltuples, CAST(0 AS BIGINT) AS reltoastrelid, false AS relhasindex,
-			false AS relisshared, CASE WHEN r.kind = 'VIEW' THEN 'v' ELSE 'r' END AS relkind,
-			CAST(r.column_count AS SMALLINT) AS relnatts, CAST(0 AS SMALLINT) AS relchecks, false AS relhasrules,
-			false AS relhastriggers, false AS relhassubclass, CAST(NULL AS VARCHAR[]) AS relacl,
-			CAST(NULL AS VARCHAR[]) AS reloptions, CASE WHEN r.temporary THEN 't' ELSE 'p' END AS relpersistence,
-			false AS relispartition, false AS relrowsecurity, false AS relforcerowsecurity, 'd' AS relreplident
-		FROM ` + catalogSchema + `.rel r JOIN ` + catalogSchema + `.pg_namespace n ON n.nspname = r.schema_name`,
+	// pg_catalog as psql, JDBC and SQLAlchemy read it (more in catalog_pg.go).
 	`CREATE OR REPLACE VIEW ` + catalogSchema + `.pg_auth_members AS
 		SELECT CAST(NULL AS BIGINT) AS roleid, CAST(NULL AS BIGINT) AS member, CAST(NULL AS BIGINT) AS grantor,
 			false AS admin_option WHERE false`,
@@ -219,6 +236,13 @@ var catalogSQL = strings.Join([]string{
 	`CREATE OR REPLACE MACRO ` + catalogSchema + `.pg_table_is_visible(id) AS
 		EXISTS (SELECT 1 FROM ` + catalogSchema + `.rel r WHERE r.oid = id
 			AND (r.temporary OR list_contains(current_schemas(false), r.schema_name)))`,
+	// resolve: the relation that s.n names, or n through the search path (s NULL).
+	`CREATE OR REPLACE MACRO ` + catalogSchema + `.resolve(s, n) AS TABLE
+		SELECT r.schema_key, r.name, r.temporary, r.kind, r.oid FROM ` + catalogSchema + `.rel r
+		WHERE lower(r.name) = lower(n) AND CASE WHEN s IS NULL
+			THEN r.temporary OR list_contains(current_schemas(false), r.schema_name)
+			ELSE lower(r.schema_name) = lower(s) END
+		ORDER BY r.temporary DESC, list_position(current_schemas(false), r.schema_name) LIMIT 1`,
 	`CREATE OR REPLACE MACRO ` + catalogSchema + `.pg_encoding_to_char(e) AS CASE WHEN e = 6 THEN 'UNICODE' ELSE '' END`,
 	`CREATE OR REPLACE VIEW ` + catalogSchema + `.svv_tables AS
 		SELECT current_database() AS table_catalog, schema_name AS table_schema, name AS table_name,
@@ -232,6 +256,20 @@ var catalogSQL = strings.Join([]string{
 var catalogUserSQL = strings.Join([]string{
 	`CREATE OR REPLACE MACRO ` + catalogSchema + `.pg_get_userbyid(id) AS
 		coalesce((SELECT usename FROM pg_user WHERE usesysid = id), 'unknown (OID=' || id || ')')`,
+	`CREATE OR REPLACE MACRO ` + catalogSchema + `.member_of(uid) AS TABLE
+		SELECT grosysid FROM pg_group WHERE list_contains(grolist, uid)`,
+	// user_id: a user named by id or by name.
+	`CREATE OR REPLACE MACRO ` + catalogSchema + `.user_id(u) AS coalesce(TRY_CAST(u AS INTEGER),
+		(SELECT usesysid FROM pg_user WHERE usename = CAST(u AS VARCHAR)))`,
+	`CREATE OR REPLACE MACRO ` + catalogSchema + `.is_superuser(uid) AS coalesce((SELECT usesuper FROM pg_user WHERE usesysid = uid), false)`,
+	// priv_name: a privilege as HAS_TABLE_PRIVILEGE takes it ('select', 'TEMPORARY').
+	`CREATE OR REPLACE MACRO ` + catalogSchema + `.priv_name(p) AS CASE upper(trim(p)) WHEN 'TEMPORARY' THEN 'TEMP' ELSE upper(trim(p)) END`,
+	`CREATE OR REPLACE MACRO ` + catalogSchema + `.has_table_privilege(u, t, p) AS ` + hasTablePrivilege("u") +
+		`, (t, p) AS ` + hasTablePrivilege("current_user_id()"),
+	`CREATE OR REPLACE MACRO ` + catalogSchema + `.has_schema_privilege(u, s, p) AS ` + hasPrivilege("u", "'schema', s, ''") +
+		`, (s, p) AS ` + hasPrivilege("current_user_id()", "'schema', s, ''"),
+	`CREATE OR REPLACE MACRO ` + catalogSchema + `.has_database_privilege(u, d, p) AS ` + hasPrivilege("u", "'database', '', ''") +
+		`, (d, p) AS ` + hasPrivilege("current_user_id()", "'database', '', ''"),
 	`CREATE OR REPLACE VIEW ` + catalogSchema + `.pg_roles AS
 		SELECT CAST(usesysid AS BIGINT) AS oid, usename AS rolname, usesuper AS rolsuper, true AS rolinherit,
 			usesuper AS rolcreaterole, usecreatedb AS rolcreatedb, true AS rolcanlogin, CAST(-1 AS INTEGER) AS rolconnlimit,
@@ -239,6 +277,23 @@ var catalogUserSQL = strings.Join([]string{
 			'********' AS rolpassword
 		FROM pg_user`,
 }, ";\n") + ";"
+
+// hasTablePrivilege is HAS_TABLE_PRIVILEGE's body for the user expression u, the table t
+// ('name' or 'schema.name') and the privilege p.
+func hasTablePrivilege(u string) string {
+	uid := catalogSchema + ".user_id(" + u + ")"
+	return catalogSchema + ".is_superuser(" + uid + ") OR EXISTS (SELECT 1 FROM " + catalogSchema + `.resolve(
+		CASE WHEN contains(t, '.') THEN split_part(t, '.', 1) END, CASE WHEN contains(t, '.') THEN split_part(t, '.', 2) ELSE t END) r
+		WHERE r.temporary OR ` + catalogSchema + ".has_priv(" + uid + ", 'relation', r.schema_key, r.name, " + catalogSchema + ".priv_name(p)))"
+}
+
+// hasPrivilege is the body of HAS_SCHEMA_PRIVILEGE and HAS_DATABASE_PRIVILEGE for the user
+// expression u and the object (kind, schema key, name) and the privilege p.
+func hasPrivilege(u, object string) string {
+	uid := catalogSchema + ".user_id(" + u + ")"
+	return catalogSchema + ".is_superuser(" + uid + ") OR " + catalogSchema + ".has_priv(" + uid + ", " + object + ", " +
+		catalogSchema + ".priv_name(p))"
+}
 
 // dialectMacros are the Redshift functions that are macros on every session's connection
 // (temporary, so each session has its own and none is stored).

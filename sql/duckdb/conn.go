@@ -34,6 +34,15 @@ type Conn struct {
 	// A transaction block fails as a whole at its first error, as in PostgreSQL (DuckDB
 	// aborts it only for errors raised while running, not while planning).
 	inTx, failed bool
+	// schemaTx: the open transaction made, dropped or renamed a schema.
+	schemaTx bool
+
+	// The search path (searchpath.go): the session's, and what DuckDB was given.
+	path      []string
+	pathSet   string // the value of DuckDB's search_path
+	pathGen   uint64 // Engine.schemaGen when pathSet was worked out
+	pathStale bool   // path changed since
+	noSchema  bool   // no schema of the path exists
 
 	// imu guards the interrupt handshake: a context's AfterFunc interrupts the connection only
 	// while the statement it was registered for still runs.
@@ -66,6 +75,9 @@ func (c *Conn) Prepare(ctx context.Context, query string) (sql.Stmt, error) {
 	c.detach()
 	if err := c.checkFailed(leadingWords(query, 1)); err != nil {
 		return nil, err
+	}
+	if err := c.applyPath(ctx); err != nil {
+		return nil, c.fail(err)
 	}
 	s, err := c.prepare(ctx, query)
 	if err != nil {
@@ -111,6 +123,15 @@ func (c *Conn) exec(ctx context.Context, query string) error {
 	return nil
 }
 
+// schemaChanged tells the other sessions that the schemas changed, once now and once more
+// when the transaction that changed them ends. Callers hold mu.
+func (c *Conn) schemaChanged() {
+	c.e.schemaGen.Add(1)
+	if c.inTx {
+		c.schemaTx = true
+	}
+}
+
 // transition follows the transaction block through a transaction statement that succeeded.
 func (c *Conn) transition(first string) {
 	switch first = strings.ToUpper(first); {
@@ -119,6 +140,10 @@ func (c *Conn) transition(first string) {
 	case strings.HasPrefix(first, "COMMIT"), strings.HasPrefix(first, "END"),
 		strings.HasPrefix(first, "ROLLBACK"), strings.HasPrefix(first, "ABORT"):
 		c.inTx, c.failed = false, false
+		if c.schemaTx {
+			c.schemaTx = false
+			c.e.schemaGen.Add(1)
+		}
 	}
 }
 
@@ -263,6 +288,49 @@ func (c *Conn) rawExists(ctx context.Context, query string) (bool, *sql.Error) {
 	return mapping.DataChunkGetSize(ch) > 0, nil
 }
 
+// rawQuery runs a query of fakeshift's own and returns its rows, each value as the rows of
+// a statement give it (string, int32, bool, ...; nil for NULL). Callers hold mu.
+func (c *Conn) rawQuery(ctx context.Context, query string) ([][]any, *sql.Error) {
+	var res mapping.Result
+	defer mapping.DestroyResult(&res)
+	if mapping.Query(c.dc, query, &res) == mapping.StateError {
+		return nil, mapError(ctx, query, mapping.ResultErrorType(&res), true, mapping.ResultError(&res), 0)
+	}
+	n := int(mapping.ColumnCount(&res))
+	types := make([]*colType, n)
+	for i := range n {
+		lt := mapping.ColumnLogicalType(&res, mapping.IdxT(i))
+		types[i] = newColType(lt)
+		mapping.DestroyLogicalType(&lt)
+	}
+	var rows [][]any
+	vecs := make([]vec, n)
+	for {
+		ch := mapping.FetchChunk(res)
+		if ch.Ptr == nil {
+			break
+		}
+		for k := range vecs {
+			vecs[k] = vec{}
+			vecs[k].init(types[k])
+			vecs[k].bind(mapping.DataChunkGetVector(ch, mapping.IdxT(k)))
+		}
+		size := uint64(mapping.DataChunkGetSize(ch))
+		for i := range size {
+			row := make([]any, n)
+			for k := range vecs {
+				row[k] = vecs[k].value(i)
+			}
+			rows = append(rows, row)
+		}
+		mapping.DestroyDataChunk(&ch)
+	}
+	if msg := mapping.ResultError(&res); msg != "" {
+		return nil, mapError(ctx, query, mapping.ResultErrorType(&res), true, msg, 0)
+	}
+	return rows, nil
+}
+
 // prepare builds a Stmt. Callers hold mu.
 func (c *Conn) prepare(ctx context.Context, query string) (*Stmt, *sql.Error) {
 	if strings.IndexByte(query, 0) >= 0 {
@@ -271,6 +339,10 @@ func (c *Conn) prepare(ctx context.Context, query string) (*Stmt, *sql.Error) {
 	tr, terr := translate(query)
 	if terr != nil {
 		return nil, terr
+	}
+	if tr.local != nil {
+		// Run by fakeshift itself: nothing to prepare, no parameters, no rows.
+		return &Stmt{c: c, query: query, tr: tr, words: leadingWords(query, 4)}, nil
 	}
 	s := &Stmt{c: c, query: tr.text, tr: tr}
 	if mapping.Prepare(c.dc, tr.text, &s.ps) == mapping.StateError {

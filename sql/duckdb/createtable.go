@@ -404,7 +404,7 @@ func (def *tableDef) catalogStatements() []string {
 		sqlString(def.distkey), quote(sortKind), sqlString(strings.Join(def.sortkey, ",")), def.backup)
 	if def.like != "" {
 		// LIKE copies the distribution and sort keys and the columns' declared types.
-		likeSchema := "current_schema()"
+		likeSchema := "(SELECT schema_key FROM " + catalogSchema + ".resolve(NULL, " + quote(def.likeTable) + "))"
 		if def.likeSchema != "" {
 			likeSchema = quote(def.likeSchema)
 		}
@@ -412,10 +412,12 @@ func (def *tableDef) catalogStatements() []string {
 		values = "SELECT " + schema + ", " + key + ", diststyle, distkey, sortkind, sortcols, backup FROM " +
 			catalogSchema + ".tables" + likeWhere + " UNION ALL (" + values + " WHERE NOT EXISTS (SELECT 1 FROM " +
 			catalogSchema + ".tables" + likeWhere + "))"
+		st = append(st, ownerStatements(objRelation, schema, key, false)...)
 		return append(st, "INSERT INTO "+catalogSchema+".tables "+values,
 			"INSERT INTO "+catalogSchema+".columns SELECT "+schema+", "+key+
 				", column_name, ordinal, type, encoding FROM "+catalogSchema+".columns"+likeWhere)
 	}
+	st = append(st, ownerStatements(objRelation, schema, key, false)...)
 	st = append(st, "INSERT INTO "+catalogSchema+".tables "+values)
 	var rows []string
 	for i, c := range def.columns {

@@ -1,6 +1,7 @@
 package duckdb
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
@@ -31,12 +32,31 @@ type translation struct {
 	// skipIf is a query that answers a row when the statement has nothing to do (CREATE TABLE
 	// IF NOT EXISTS of a table that is there): neither text nor after runs then.
 	skipIf string
+	// local, when set, is the statement: fakeshift runs it on the catalog itself (GRANT,
+	// REVOKE) and text is empty.
+	local func(ctx context.Context, c *Conn) *sql.Error
+	// needs are the privileges the statement needs (privileges.go).
+	needs []need
+	// schemaDDL: the statement makes, drops or renames a schema (searchpath.go).
+	schemaDDL bool
 }
 
 // translate rewrites one statement. A *sql.Error is a Redshift feature fakeshift does not
 // support (0A000, naming the feature) or a statement it cannot read.
 func translate(query string) (translation, *sql.Error) {
 	r := newRewriter(query)
+	tr, err := r.translate(query)
+	if err != nil {
+		return translation{}, err
+	}
+	tr.needs = r.needs()
+	if t := r.tok(0); (t.Is("create") || t.Is("drop") || t.Is("alter")) && r.tok(1).Is("schema") {
+		tr.schemaDDL = true
+	}
+	return tr, nil
+}
+
+func (r *rewriter) translate(query string) (translation, *sql.Error) {
 	if len(r.toks) == 0 {
 		return translation{text: query}, nil
 	}
@@ -48,8 +68,14 @@ func translate(query string) (translation, *sql.Error) {
 			return tr, err
 		}
 	}
+	if r.toks[0].Is("grant") || r.toks[0].Is("revoke") {
+		return r.grant()
+	}
 	if t, ok := r.special(); ok {
 		return t, r.err
+	}
+	if r.toks[0].Is("select") {
+		r.orderByOutputNames()
 	}
 	// Whatever is before the first token and after the last (comments, a semicolon) is kept,
 	// so that a statement with nothing to translate is passed on as written.
@@ -67,11 +93,12 @@ type rewriter struct {
 	toks    []sql.Token
 	match   []int          // index of the matching parenthesis of each ( and ), or -1
 	inserts map[int]string // text to write before token i (len(toks): at the end)
+	replace map[int]string // text to write instead of token i
 	err     *sql.Error
 }
 
 func newRewriter(src string) *rewriter {
-	r := &rewriter{src: src, inserts: map[int]string{}}
+	r := &rewriter{src: src, inserts: map[int]string{}, replace: map[int]string{}}
 	tokens(src, func(t sql.Token) bool {
 		r.toks = append(r.toks, t)
 		return true
@@ -174,6 +201,9 @@ func (r *rewriter) args(open, close int) [][2]int {
 // construct recognises a Redshift construct at token k (before end) and returns how many
 // tokens it takes and their DuckDB text; 0 when there is none.
 func (r *rewriter) construct(k, end int) (int, string) {
+	if s, ok := r.replace[k]; ok {
+		return 1, s
+	}
 	t := r.toks[k]
 	prev := r.tok(k - 1)
 	qualified := prev.IsPunct(".")
@@ -211,6 +241,13 @@ func (r *rewriter) construct(k, end int) (int, string) {
 		return 6, op.Raw
 	}
 	next := r.tok(k + 1)
+	// information_schema._pg_expandarray(a), which pgjdbc's getPrimaryKeys calls.
+	if t.Is("information_schema") && next.IsPunct(".") && !qualified && r.tok(k+2).Is("_pg_expandarray") &&
+		r.tok(k+3).IsPunct("(") && r.match[k+3] > k+3 && r.match[k+3] < end {
+		if n, s := rewriteExpandArray(r, k+2, k+3, r.match[k+3]); n > 0 {
+			return n + 2, s
+		}
+	}
 	// pg_catalog.f(...) is f(...).
 	if t.Is("pg_catalog") && next.IsPunct(".") && !qualified {
 		if n, s := r.construct(k+2, end); n > 0 {
@@ -240,6 +277,9 @@ func (r *rewriter) construct(k, end int) (int, string) {
 		return 0, ""
 	}
 	switch {
+	case t.Is("current_user_id") && !next.IsPunct("("):
+		// CURRENT_USER_ID is written without parentheses; the session's macro has them.
+		return 1, "current_user_id()"
 	case t.Is("sysdate") || t.Is("getdate") && !next.IsPunct("("):
 		// SYSDATE: the transaction's start, in UTC, with microseconds.
 		return 1, "(current_timestamp AT TIME ZONE 'UTC')"
@@ -288,6 +328,63 @@ func (r *rewriter) relationPosition(k int) bool {
 		}
 	}
 	return false
+}
+
+// orderByOutputNames makes a bare name in the ORDER BY of the statement's SELECT mean the
+// output column of that name, as PostgreSQL reads it, when the select list names it as a
+// qualified column (n.nspname): DuckDB would find the name ambiguous when two tables of the
+// FROM list have such a column (pgjdbc's getColumns orders by nspname). The name is
+// replaced by the column's position.
+func (r *rewriter) orderByOutputNames() {
+	from, order := -1, -1
+	for i := 1; i < len(r.toks); i++ {
+		t := r.toks[i]
+		switch {
+		case t.IsPunct("(") && r.match[i] > i:
+			i = r.match[i]
+		case t.Is("from") && from < 0:
+			from = i
+		case t.Is("order") && r.tok(i+1).Is("by"):
+			order = i + 2
+		case t.Is("union") || t.Is("intersect") || t.Is("except"):
+			return
+		}
+	}
+	if from < 0 || order < 0 {
+		return
+	}
+	outputs := map[string]int{} // output name of a qualified column -> position
+	for pos, a := range r.args(0, from) {
+		s, e := a[0], a[1]
+		if e-s == 3 && r.toks[s+1].IsPunct(".") && r.toks[s+2].Kind == sql.TokIdent {
+			outputs[r.toks[s+2].Value] = pos + 1
+		}
+	}
+	for _, a := range r.args(order-1, r.orderEnd(order)) {
+		t := r.tok(a[0])
+		n := a[1] - a[0]
+		if t.Kind != sql.TokIdent || n != 1 && !(n == 2 && (r.tok(a[0]+1).Is("asc") || r.tok(a[0]+1).Is("desc"))) {
+			continue
+		}
+		if pos, ok := outputs[t.Value]; ok {
+			r.replace[a[0]] = strconv.Itoa(pos)
+		}
+	}
+}
+
+// orderEnd is the end of the ORDER BY list that starts at token i.
+func (r *rewriter) orderEnd(i int) int {
+	for ; i < len(r.toks); i++ {
+		t := r.toks[i]
+		if t.IsPunct("(") && r.match[i] > i {
+			i = r.match[i]
+			continue
+		}
+		if t.Is("limit") || t.Is("offset") || t.Is("fetch") || t.IsPunct(")") || t.IsPunct(";") {
+			return i
+		}
+	}
+	return len(r.toks)
 }
 
 // selectTop turns SELECT [ALL|DISTINCT] TOP n into SELECT [ALL|DISTINCT] ... LIMIT n, the
@@ -341,32 +438,163 @@ func (r *rewriter) special() (translation, bool) {
 			j++
 		}
 		return translation{text: "ANALYZE " + r.text(i, j), tag: "ANALYZE"}, true
-	case t0.Is("create") && (r.tok(1).Is("view") || r.tok(1).Is("or") && r.tok(3).Is("view")):
-		// Late-binding views: WITH NO SCHEMA BINDING at the end changes nothing here.
-		n := len(r.toks)
-		if n > 4 && r.toks[n-4].Is("with") && r.toks[n-3].Is("no") && r.toks[n-2].Is("schema") && r.toks[n-1].Is("binding") {
-			return translation{text: r.text(0, n-4)}, true
-		}
 	case t0.Is("create") && r.tok(1).Is("schema"):
-		// CREATE SCHEMA [IF NOT EXISTS] name [AUTHORIZATION user] [QUOTA ...]
-		i := 2
-		if r.tok(i).Is("if") {
-			i += 3
-		}
-		if i < len(r.toks) && !r.tok(i).Is("authorization") {
-			i++
-		}
-		if i < len(r.toks) {
-			if r.tok(i).Is("authorization") {
-				r.fail(notSupported("CREATE SCHEMA ... AUTHORIZATION"))
-				return translation{}, true
-			}
-			if r.tok(i).Is("quota") {
-				return translation{text: r.text(0, i), tag: "CREATE SCHEMA"}, true
-			}
-		}
+		return r.createSchema()
+	case t0.Is("create"):
+		return r.createView()
+	case t0.Is("alter") && (r.tok(1).Is("table") || r.tok(1).Is("view")):
+		return r.alterRename()
 	}
 	return translation{}, false
+}
+
+// createView translates CREATE [OR REPLACE] [TEMP] VIEW, which records its maker as the
+// view's owner. Late-binding views: WITH NO SCHEMA BINDING at the end changes nothing here.
+func (r *rewriter) createView() (translation, bool) {
+	i := 1
+	replace := r.tok(i).Is("or") && r.tok(i+1).Is("replace")
+	if replace {
+		i += 2
+	}
+	temp := r.tok(i).Is("temp") || r.tok(i).Is("temporary")
+	if temp {
+		i++
+	}
+	if !r.tok(i).Is("view") {
+		return translation{}, false
+	}
+	schema, name, k := r.qualifiedName(i + 1)
+	if k == 0 {
+		return translation{}, false
+	}
+	n := len(r.toks)
+	if n > 4 && r.toks[n-4].Is("with") && r.toks[n-3].Is("no") && r.toks[n-2].Is("schema") && r.toks[n-1].Is("binding") {
+		n -= 4
+	}
+	key := "current_schema()"
+	switch {
+	case temp:
+		key = quote(tempSchemaKey)
+	case schema != "":
+		key = quote(schema)
+	}
+	return translation{text: r.text(0, n), after: ownerStatements(objRelation, key, quote(name), replace)}, true
+}
+
+// createSchema translates CREATE SCHEMA [IF NOT EXISTS] name [AUTHORIZATION user] [QUOTA ...]
+// and CREATE SCHEMA AUTHORIZATION user: the schema is owned by its maker, or by the user
+// AUTHORIZATION names (a superuser may name anyone, another user only itself).
+func (r *rewriter) createSchema() (translation, bool) {
+	i := 2
+	ifNotExists := r.tok(i).Is("if") && r.tok(i+1).Is("not") && r.tok(i+2).Is("exists")
+	if ifNotExists {
+		i += 3
+	}
+	var name, owner string
+	nameAt := i
+	if r.tok(i).Is("authorization") {
+		nameAt = i + 1
+		owner = r.tok(i + 1).Value
+		i += 2
+	} else {
+		name = r.tok(i).Value
+		i++
+		if r.tok(i).Is("authorization") {
+			owner = r.tok(i + 1).Value
+			i += 2
+		}
+	}
+	if t := r.tok(nameAt); t.Kind != sql.TokIdent && t.Kind != sql.TokQuotedIdent {
+		return translation{}, false
+	}
+	if name == "" {
+		name = owner
+	}
+	end := i
+	if r.tok(i).Is("quota") {
+		end = len(r.toks)
+	}
+	if end != len(r.toks) {
+		r.fail(r.syntaxError(i))
+		return translation{}, true
+	}
+	text := "CREATE SCHEMA "
+	if ifNotExists {
+		text += "IF NOT EXISTS "
+	}
+	text += quoteIdent(name)
+	ownerID := "current_user_id()"
+	if owner != "" {
+		id := "(SELECT usesysid FROM pg_user WHERE usename = " + quote(owner) + ")"
+		ownerID = "CASE WHEN " + id + " IS NULL THEN error(" + quote(withState(sql.CodeUndefinedObject, `user "`+owner+`" does not exist`)) + ")" +
+			" WHEN " + id + " <> current_user_id() AND NOT " + catalogSchema + ".is_superuser(current_user_id()) THEN error(" +
+			quote(withState(sql.CodeInsufficientPrivilege, "permission denied")) + ") ELSE " + id + " END"
+	}
+	after := ownerStatements(objSchema, quote(name), "''", false)
+	after[len(after)-1] = "INSERT INTO " + catalogSchema + ".owners SELECT 'schema', " + quote(name) + ", '', " + ownerID
+	tr := translation{text: text, after: after, tag: "CREATE SCHEMA"}
+	if ifNotExists {
+		tr.skipIf = "SELECT 1 FROM duckdb_schemas() WHERE database_name NOT IN ('system', 'temp') AND schema_name = " + quote(name)
+	}
+	return tr, true
+}
+
+// alterRename translates ALTER TABLE | VIEW name RENAME TO new and RENAME [COLUMN] a TO b,
+// which carry the catalog's rows of the relation (or column) to the new name.
+func (r *rewriter) alterRename() (translation, bool) {
+	i := 2
+	if r.tok(i).Is("if") && r.tok(i+1).Is("exists") {
+		i += 2
+	}
+	schema, name, k := r.qualifiedName(i)
+	if k == 0 || !r.tok(i+k).Is("rename") {
+		return translation{}, false
+	}
+	j := i + k + 1
+	text := r.text(0, len(r.toks))
+	s := "NULL"
+	if schema != "" {
+		s = quote(schema)
+	}
+	if r.tok(j).Is("to") && j+2 == len(r.toks) {
+		to := r.tok(j + 1).Value
+		key := "(SELECT schema_key FROM " + catalogSchema + ".resolve(" + s + ", " + quote(to) + "))"
+		var after []string
+		for _, t := range []string{"owners", "grants"} {
+			where := " WHERE kind = 'relation' AND schema_name = " + key + " AND name = "
+			after = append(after, "DELETE FROM "+catalogSchema+"."+t+where+quote(to),
+				"UPDATE "+catalogSchema+"."+t+" SET name = "+quote(to)+where+quote(name))
+		}
+		for _, t := range []string{"tables", "columns"} {
+			where := " WHERE schema_name = " + key + " AND table_name = "
+			after = append(after, "DELETE FROM "+catalogSchema+"."+t+where+quote(to),
+				"UPDATE "+catalogSchema+"."+t+" SET table_name = "+quote(to)+where+quote(name))
+		}
+		return translation{text: text, after: after}, true
+	}
+	if r.tok(j).Is("column") {
+		j++
+	}
+	if r.tok(j+1).Is("to") && j+3 == len(r.toks) {
+		from, to := r.tok(j).Value, r.tok(j+2).Value
+		key := "(SELECT schema_key FROM " + catalogSchema + ".resolve(" + s + ", " + quote(name) + "))"
+		return translation{text: text, after: []string{"UPDATE " + catalogSchema + ".columns SET column_name = " + quote(to) +
+			" WHERE schema_name = " + key + " AND table_name = " + quote(name) + " AND column_name = " + quote(from)}}, true
+	}
+	return translation{}, false
+}
+
+// ownerStatements record the session's user as the owner of a new object (kind, and SQL
+// expressions for its schema key and name), with no grants: a former object of the same name
+// leaves nothing behind. With keep, an object already recorded (CREATE OR REPLACE VIEW)
+// keeps its owner and grants.
+func ownerStatements(kind, schema, name string, keep bool) []string {
+	where := " WHERE kind = '" + kind + "' AND schema_name = " + schema + " AND name = " + name
+	insert := "INSERT INTO " + catalogSchema + ".owners SELECT '" + kind + "', " + schema + ", " + name + ", current_user_id()"
+	if keep {
+		return []string{insert + " WHERE NOT EXISTS (SELECT 1 FROM " + catalogSchema + ".owners" + where + ")"}
+	}
+	return []string{"DELETE FROM " + catalogSchema + ".owners" + where, "DELETE FROM " + catalogSchema + ".grants" + where, insert}
 }
 
 // unsupportedFeatures are Redshift statements fakeshift cannot run, by their first words.
@@ -447,6 +675,8 @@ func init() {
 		"to_timestamp": rewriteParse("TIMESTAMPTZ"),
 		"cast":         rewriteCast,
 		"convert":      rewriteConvert,
+		// information_schema's _pg_expandarray(a): the rows (x, n) of a's elements and positions.
+		"_pg_expandarray": rewriteExpandArray,
 	}
 }
 
@@ -643,6 +873,16 @@ func rewriteCast(r *rewriter, k, open, close int) (int, string) {
 		return 0, ""
 	}
 	return close + 1 - k, "CAST(" + r.text(open+1, as) + " AS " + typ + ")"
+}
+
+// rewriteExpandArray: _pg_expandarray(a) is the unnest of a's (x, n) pairs.
+func rewriteExpandArray(r *rewriter, k, open, close int) (int, string) {
+	a := r.args(open, close)
+	if len(a) != 1 {
+		return 0, ""
+	}
+	arr := "(" + r.text(a[0][0], a[0][1]) + ")"
+	return close + 1 - k, "unnest(list_transform(range(1, len(" + arr + ") + 1), fakeshift_k -> struct_pack(x := " + arr + "[fakeshift_k], n := fakeshift_k)))"
 }
 
 // rewriteConvert: CONVERT(type, expr) is CAST(expr AS type).

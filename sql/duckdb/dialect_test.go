@@ -61,6 +61,13 @@ func TestTranslate(t *testing.T) {
 		{"a column named like a view is a column", "select svv_tables from t", "select svv_tables from t"},
 		{"late binding view", "create view v as select 1 with no schema binding", "create view v as select 1"},
 		{"vacuum", "vacuum full t to 75 percent", "VACUUM"},
+		{"current_user_id", "select current_user_id, current_user_id()", "select current_user_id(), current_user_id()"},
+		{"order by an output name", "select n.nspname, c.relname from pg_namespace n, pg_namespace dn, t c order by nspname, c.relname desc, relname",
+			"select n.nspname, c.relname from fakeshift_catalog.pg_namespace n, fakeshift_catalog.pg_namespace dn, t c order by 1, c.relname desc, 2"},
+		{"pg_expandarray", "select (information_schema._pg_expandarray(i.indkey)).n from pg_index i",
+			"select (unnest(list_transform(range(1, len((i.indkey)) + 1), fakeshift_k -> struct_pack(x := (i.indkey)[fakeshift_k], n := fakeshift_k)))).n from fakeshift_catalog.pg_index i"},
+		{"has_table_privilege", "select has_table_privilege('bob', 'sales', 'select')",
+			"select fakeshift_catalog.has_table_privilege('bob', 'sales', 'select')"},
 		{"analyze", "analyze verbose t predicate columns", "ANALYZE t"},
 	}
 	for _, tc := range tests {
@@ -96,7 +103,7 @@ func TestTranslateCreateTable(t *testing.T) {
 		{"temp", "create temp table tt (a int sortkey)", "CREATE TEMP TABLE tt (a INTEGER)",
 			[]string{"'pg_temp', 'tt', 'AUTO', NULL, 'COMPOUND', 'a'"}},
 		{"like", "create table t2 (like t1)", "CREATE TABLE t2 AS SELECT * FROM t1 LIMIT 0",
-			[]string{"FROM fakeshift_catalog.tables WHERE schema_name = current_schema() AND table_name = 't1'"}},
+			[]string{"FROM fakeshift_catalog.tables WHERE schema_name = (SELECT schema_key FROM fakeshift_catalog.resolve(NULL, 't1')) AND table_name = 't1'"}},
 		{"as", "create table t3 distkey(a) sortkey(a) as select a from t1 where nvl(a, 0) > 1",
 			"CREATE TABLE t3 AS select a from t1 where coalesce(a, 0) > 1", []string{"'KEY', 'a', 'COMPOUND', 'a'"}},
 		{"collate", "create table t4 (a varchar(10) collate case_insensitive primary key, b int references t1(a))",

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2/mapping"
@@ -48,6 +49,11 @@ type Engine struct {
 	mu     sync.Mutex
 	conns  map[*Conn]struct{}
 	closed bool
+
+	// schemaGen counts the statements that made, dropped or renamed a schema, and the ends
+	// of the transactions that ran one: a session works out its search path again when it
+	// moved (searchpath.go).
+	schemaGen atomic.Uint64
 
 	// The system tables' state (systables.go): the sessions by DuckDB connection id, and the
 	// scans running a RecordSource, which end when ctx does (at Close).
@@ -126,9 +132,11 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 	}
 	// Redshift's default schema is public; DuckDB's is main. Sessions set schema='public' on
 	// connect (a per-connection setting that the lock does not cover).
-	boot := "CREATE SCHEMA IF NOT EXISTS public;" + catalogSQL
+	// The catalog's macros name the session macro current_user_id(), which must exist when
+	// they are made: the bootstrap connection has one of its own.
+	boot := "CREATE SCHEMA IF NOT EXISTS public;CREATE TEMP MACRO current_user_id() AS CAST(NULL AS INTEGER);" + catalogSQL
 	if e.src != nil {
-		boot += catalogUserSQL
+		boot += catalogUserSQL + pgCatalogSQL
 	}
 	if err := e.bootstrap(boot + "SET lock_configuration = true;"); err != nil {
 		mapping.Close(&e.db)
@@ -171,7 +179,8 @@ func (e *Engine) connect(ctx context.Context, id sql.Identity) (*Conn, error) {
 	if e.closed {
 		return nil, errShutdown()
 	}
-	c := &Conn{e: e, id: id, stmts: map[*Stmt]struct{}{}, open: map[*Rows]struct{}{}}
+	c := &Conn{e: e, id: id, stmts: map[*Stmt]struct{}{}, open: map[*Rows]struct{}{},
+		path: defaultSearchPath, pathSet: quoteIdent("public"), pathStale: true}
 	if mapping.Connect(e.db, &c.dc) == mapping.StateError {
 		return nil, &sql.Error{Code: sql.CodeInternalError, Message: "could not open an engine connection"}
 	}
@@ -199,6 +208,7 @@ func sessionSQL(id sql.Identity) string {
 		"CREATE OR REPLACE TEMP MACRO session_user() AS " + quote(id.User) + ";" +
 		`CREATE OR REPLACE TEMP MACRO "user"() AS ` + quote(id.User) + ";" +
 		"CREATE OR REPLACE TEMP MACRO current_database() AS " + quote(id.Database) + ";" +
+		"CREATE OR REPLACE TEMP MACRO current_user_id() AS CAST(" + strconv.FormatInt(int64(id.UserID), 10) + " AS INTEGER);" +
 		"CREATE OR REPLACE TEMP MACRO pg_backend_pid() AS CAST(" + strconv.FormatInt(int64(id.PID), 10) + " AS INTEGER);" +
 		"CREATE OR REPLACE TEMP MACRO version() AS " + quote(id.Version) + ";" +
 		// integer_division makes every / a //. DuckDB answers NULL to a division or modulo by

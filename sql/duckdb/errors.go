@@ -209,7 +209,7 @@ var (
 	reMissing       = regexp.MustCompile(`^(.+?) with name (.+?) does not exist`)
 	reExists        = regexp.MustCompile(`^(.+?) with name (.+?) already exists`)
 	reColumn        = regexp.MustCompile(`^Referenced column "(.+?)" (?:not found|was not found)`)
-	reTableColumn   = regexp.MustCompile(`^Table "(.+?)" does not have a column (?:named|with name) "(.+?)"`)
+	reTableColumn   = regexp.MustCompile(`^(?:Table|Values list) "(.+?)" does not have a column (?:named|with name) "(.+?)"`)
 	reTableRef      = regexp.MustCompile(`^Referenced table "(.+?)" not found`)
 	reAmbiguousCol  = regexp.MustCompile(`^Ambiguous reference to column name "(.+?)"`)
 	reNoFunction    = regexp.MustCompile(`^No function matches the given name and argument types '(.+)'`)

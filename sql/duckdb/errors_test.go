@@ -37,6 +37,7 @@ func TestErrorMapping(t *testing.T) {
 		{"select 'é', nope from t", "42703", `column "nope" does not exist`, 13},
 		{"select a,\n  nope\nfrom t", "42703", `column "nope" does not exist`, 13},
 		{"select t.nope from t", "42703", `column "nope" does not exist`, 8},
+		{"select v.nope from (values (1)) v(a)", "42703", `column "nope" does not exist`, 8},
 		{"select x.a from t", "42P01", `missing FROM-clause entry for table "x"`, 8},
 		{"insert into t(nope) values (1)", "42703", `column "nope" does not exist`, 0},
 		{"select a from t, t t2", "42702", `column reference "a" is ambiguous`, 0},

@@ -13,7 +13,8 @@ import (
 	"github.com/fakeshift/fakeshift/sql"
 )
 
-var testIdentity = sql.Identity{User: "alice", Database: "dev", PID: 4242, Version: "PostgreSQL 8.0.2 on i686-pc-linux-gnu, compiled by GCC gcc (GCC) 3.4.2 20041017 (Red Hat 3.4.2-6.fc3), Redshift 1.0.77467"}
+// testIdentity is a superuser's session (privileges_test.go checks the others).
+var testIdentity = sql.Identity{User: "alice", UserID: 100, Superuser: true, Database: "dev", PID: 4242, Version: "PostgreSQL 8.0.2 on i686-pc-linux-gnu, compiled by GCC gcc (GCC) 3.4.2 20041017 (Red Hat 3.4.2-6.fc3), Redshift 1.0.77467"}
 
 func openEngine(t testing.TB, cfg Config) *Engine {
 	t.Helper()

@@ -121,7 +121,7 @@ func TestConcurrentSessions(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			id := sql.Identity{User: fmt.Sprintf("user%d", i), Database: "dev", PID: int32(1000 + i)}
+			id := sql.Identity{User: fmt.Sprintf("user%d", i), Superuser: true, Database: "dev", PID: int32(1000 + i)}
 			c, err := e.Connect(context.Background(), id)
 			if err != nil {
 				errs <- err

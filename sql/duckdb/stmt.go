@@ -157,10 +157,59 @@ func (s *Stmt) Query(ctx context.Context, args []any) (sql.Rows, error) {
 	if err := c.checkFailed(s.words); err != nil {
 		return nil, err
 	}
-	if s.tr.skipIf != "" || len(s.tr.after) > 0 {
-		return s.runWithCatalog(ctx, args)
+	// The privilege checks and local statements read system tables (pg_user, pg_group) in
+	// this statement's context.
+	c.setRunContext(ctx)
+	if err := c.applyPath(ctx); err != nil {
+		return nil, c.fail(err)
 	}
-	return s.run(ctx, args)
+	if err := c.checkNeeds(ctx, s.tr.needs); err != nil {
+		return nil, c.fail(err)
+	}
+	var rows sql.Rows
+	var err error
+	switch {
+	case s.tr.local != nil:
+		rows, err = s.runLocal(ctx, args)
+	case s.tr.skipIf != "" || len(s.tr.after) > 0:
+		rows, err = s.runWithCatalog(ctx, args)
+	default:
+		rows, err = s.run(ctx, args)
+	}
+	if err == nil && s.tr.schemaDDL {
+		c.schemaChanged()
+	}
+	return rows, err
+}
+
+// runLocal runs a statement that fakeshift carries out itself, in one transaction (the
+// session's, or one of its own). Callers hold c.mu.
+func (s *Stmt) runLocal(ctx context.Context, args []any) (sql.Rows, error) {
+	c := s.c
+	if len(args) != 0 {
+		return nil, c.fail(&sql.Error{Code: codeProtocolViolation, Message: fmt.Sprintf(
+			"bind message supplies %d parameters, but prepared statement requires 0", len(args))})
+	}
+	own := !c.inTx
+	if own {
+		if err := c.rawExec(ctx, "BEGIN TRANSACTION"); err != nil {
+			return nil, c.fail(err)
+		}
+	}
+	err := s.tr.local(ctx, c)
+	if own {
+		end := "COMMIT"
+		if err != nil {
+			end = "ROLLBACK"
+		}
+		if cerr := c.rawExec(ctx, end); cerr != nil && err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		return nil, c.fail(err)
+	}
+	return &Rows{c: c, s: s, ctx: ctx, done: true, tag: s.tr.tag}, nil
 }
 
 // runWithCatalog runs a statement that has catalog bookkeeping after it, in one transaction
@@ -348,6 +397,8 @@ func (s *Stmt) Close() error {
 func (s *Stmt) destroy() {
 	if !s.closed {
 		s.closed = true
-		mapping.DestroyPrepare(&s.ps)
+		if s.tr.local == nil {
+			mapping.DestroyPrepare(&s.ps)
+		}
 	}
 }

@@ -161,14 +161,24 @@ func bindSystemTable(info mapping.BindInfo) {
 	}
 
 	for _, col := range t.Columns {
-		lt := mapping.CreateLogicalType(duckType(col.Type))
+		lt := logicalType(col.Type)
 		mapping.BindAddResultColumn(info, col.Name, lt)
 		mapping.DestroyLogicalType(&lt)
 	}
 	mapping.BindSetBindData(info, newHandle(&sysBind{e: e, c: c, t: t, viewer: viewer}), sysDeletePtr)
 }
 
-// duckType is DuckDB's type for a system table column type.
+// logicalType is DuckDB's type for a system table column type; the caller destroys it.
+func logicalType(t sql.ColumnType) mapping.LogicalType {
+	if t == sql.TypeIntArray {
+		child := mapping.CreateLogicalType(mapping.TypeInteger)
+		defer mapping.DestroyLogicalType(&child)
+		return mapping.CreateListType(child)
+	}
+	return mapping.CreateLogicalType(duckType(t))
+}
+
+// duckType is DuckDB's type for a system table column type of a scalar type.
 func duckType(t sql.ColumnType) mapping.Type {
 	switch t {
 	case sql.TypeInt:
@@ -192,6 +202,7 @@ const (
 	ckInt64
 	ckTimestamp
 	ckBool
+	ckIntList
 	ckVirtual // a column DuckDB asks for that the table does not have: always NULL
 )
 
@@ -205,6 +216,8 @@ func colKindOf(t sql.ColumnType) colKind {
 		return ckTimestamp
 	case sql.TypeBool:
 		return ckBool
+	case sql.TypeIntArray:
+		return ckIntList
 	}
 	return ckVarchar
 }
@@ -455,6 +468,9 @@ func (s *sysScan) bindChunk(ch mapping.DataChunk) {
 		c.vec = mapping.DataChunkGetVector(ch, mapping.IdxT(i))
 		c.data = mapping.VectorGetData(c.vec)
 		c.mask = mapping.VectorGetValidity(c.vec)
+		if c.kind == ckIntList {
+			mapping.ListVectorSetSize(c.vec, 0)
+		}
 		if c.mask != nil {
 			// A writable mask may hold the previous chunk's NULLs.
 			words := unsafe.Slice((*uint64)(c.mask), (chunkCapacity+63)/64)
@@ -519,6 +535,11 @@ func (s *sysScan) write(row []any) error {
 			if b, ok = v.(bool); ok {
 				*(*bool)(unsafe.Add(c.data, r)) = b
 			}
+		case ckIntList:
+			var ids []int32
+			if ids, ok = v.([]int32); ok {
+				c.setIntList(r, ids)
+			}
 		}
 		if !ok {
 			return fmt.Errorf("column %s: unexpected value %v of type %T", c.name, v, v)
@@ -535,9 +556,30 @@ func (c *outCol) setNull(r uint64) {
 	}
 	w := (*uint64)(unsafe.Add(c.mask, (r>>6)*8))
 	*w &^= 1 << (r & 63)
-	if c.kind == ckVarchar {
+	switch c.kind {
+	case ckVarchar:
 		*(*stringT)(unsafe.Add(c.data, r*16)) = stringT{}
+	case ckIntList:
+		entry := (*[2]uint64)(unsafe.Add(c.data, r*16))
+		entry[0], entry[1] = uint64(mapping.ListVectorGetSize(c.vec)), 0
 	}
+}
+
+// setIntList stores ids in row r of a LIST(INTEGER) vector: appended to the list's child
+// vector, the row's entry pointing at them.
+func (c *outCol) setIntList(r uint64, ids []int32) {
+	off := uint64(mapping.ListVectorGetSize(c.vec))
+	n := uint64(len(ids))
+	if n > 0 {
+		mapping.ListVectorReserve(c.vec, mapping.IdxT(off+n))
+		child := mapping.VectorGetData(mapping.ListVectorGetChild(c.vec))
+		for j, id := range ids {
+			*(*int32)(unsafe.Add(child, (off+uint64(j))*4)) = id
+		}
+		mapping.ListVectorSetSize(c.vec, mapping.IdxT(off+n))
+	}
+	entry := (*[2]uint64)(unsafe.Add(c.data, r*16)) // duckdb_list_entry: offset, length
+	entry[0], entry[1] = off, n
 }
 
 // setString stores s in row r of a VARCHAR vector: inlined when it has at most 12 bytes, as

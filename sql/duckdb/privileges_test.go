@@ -1,0 +1,301 @@
+package duckdb
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/fakeshift/fakeshift/sql"
+)
+
+// What each statement needs, from its tokens.
+func TestNeeds(t *testing.T) {
+	sel := func(s, n string) need { return need{kind: objRelation, schema: s, name: n, priv: privSelect} }
+	tests := []struct {
+		in   string
+		want []need
+	}{
+		{"select 1", nil},
+		{"select * from sales s join users u on s.buyerid = u.userid, public.event e",
+			[]need{sel("", "sales"), sel("", "users"), sel("public", "event")}},
+		{"with top as (select * from sales) select * from top, (select 1 from venue) v where exists (select 1 from dev.tickit.users)",
+			[]need{sel("", "sales"), sel("", "venue"), sel("tickit", "users")}},
+		{"select * from generate_series(1, 3), stl_query", []need{sel("", "stl_query")}},
+		{"insert into sales (a) select a from listing",
+			[]need{{kind: objRelation, name: "sales", priv: privInsert}, sel("", "listing")}},
+		{"update s.t set a = 1", []need{{kind: objRelation, schema: "s", name: "t", priv: privUpdate}}},
+		{"update t set a = u.a from u where t.id = u.id", []need{
+			{kind: objRelation, name: "t", priv: privUpdate}, {kind: objRelation, name: "t", priv: privSelect}, sel("", "u")}},
+		{"delete from t", []need{{kind: objRelation, name: "t", priv: privDelete}}},
+		{"delete t where a in (select a from u)", []need{
+			{kind: objRelation, name: "t", priv: privDelete}, {kind: objRelation, name: "t", priv: privSelect}, sel("", "u")}},
+		{"with x as (select 1) insert into t select * from x", []need{{kind: objRelation, name: "t", priv: privInsert}}},
+		{"truncate table a, s.b", []need{
+			{kind: objRelation, name: "a", priv: privTruncate, owner: true}, {kind: objRelation, schema: "s", name: "b", priv: privTruncate, owner: true}}},
+		{"drop table if exists a, b", []need{
+			{kind: objRelation, name: "a", priv: privDrop, owner: true}, {kind: objRelation, name: "b", priv: privDrop, owner: true}}},
+		{"alter table a rename to b", []need{{kind: objRelation, name: "a", priv: privAlter, owner: true}}},
+		{"drop schema s, t", []need{{kind: objSchema, name: "s", priv: privDrop, owner: true}, {kind: objSchema, name: "t", priv: privDrop, owner: true}}},
+		{"create schema s", []need{{kind: objDatabase, priv: privCreate}}},
+		{"create table t (a int references u(a))", []need{{kind: objSchema, priv: privCreate},
+			{kind: objRelation, name: "u", priv: privReferences}}},
+		{"create table s.t as select * from u", []need{{kind: objSchema, name: "s", priv: privCreate}, sel("", "u")}},
+		{"create table t2 (like t1)", []need{{kind: objSchema, priv: privCreate}, sel("", "t1")}},
+		{"create temp table t (a int)", []need{{kind: objDatabase, priv: privTemp}}},
+		{"create or replace view v as select * from t", []need{{kind: objSchema, priv: privCreate}, sel("", "t")}},
+		{"grant select on t to bob", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			tr, err := translate(tc.in)
+			require.Nil(t, err)
+			require.Equal(t, tc.want, tr.needs)
+		})
+	}
+}
+
+// GRANT and REVOKE that cannot be carried out.
+func TestTranslateGrantErrors(t *testing.T) {
+	tests := []struct{ in, code, msg string }{
+		{"grant select (a, b) on t to bob", "0A000", "Column-level privileges is not supported by fakeshift"},
+		{"grant readers to bob", "0A000", "Role-based access control (GRANT ROLE) is not supported by fakeshift"},
+		{"grant select on t to role r", "0A000", "Role-based access control (GRANT ... TO ROLE) is not supported by fakeshift"},
+		{"grant execute on function f(int) to bob", "0A000", "GRANT and REVOKE ON FUNCTION is not supported by fakeshift"},
+		{"grant usage on t to bob", "0LP01", "invalid privilege type USAGE for table"},
+		{"grant insert on schema s to bob", "0LP01", "invalid privilege type INSERT for schema"},
+		{"grant select on t to group g with grant option", "0LP01", "grant options can only be granted to individual users"},
+		{"grant select on t bob", "42601", `syntax error at or near "bob"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			_, err := translate(tc.in)
+			require.NotNil(t, err)
+			require.Equal(t, tc.code, err.Code)
+			require.Equal(t, tc.msg, err.Message)
+		})
+	}
+}
+
+// privEngine is an engine whose users are the master user (100, a superuser), bob (101),
+// carol (102) and dave (103), with bob and carol in group readers (100).
+func privEngine(t *testing.T) (*Engine, map[string]sql.Conn) {
+	src := newFakeSource()
+	src.set("pg_user", [][]any{
+		{"awsuser", int32(100), true, true, false, "********", nil, nil},
+		{"bob", int32(101), false, false, false, "********", nil, nil},
+		{"carol", int32(102), false, false, false, "********", nil, nil},
+		{"dave", int32(103), false, false, false, "********", nil, nil},
+	})
+	src.set("pg_group", [][]any{{"readers", int32(100), []int32{101, 102}}})
+	e := openEngine(t, Config{Source: src})
+	conns := map[string]sql.Conn{}
+	for _, id := range []sql.Identity{
+		{User: "awsuser", UserID: 100, Superuser: true, Database: "dev", PID: 1},
+		{User: "bob", UserID: 101, Database: "dev", PID: 2},
+		{User: "carol", UserID: 102, Database: "dev", PID: 3},
+		{User: "dave", UserID: 103, Database: "dev", PID: 4},
+	} {
+		conns[id.User] = connect(t, e, id)
+	}
+	return e, conns
+}
+
+// Privileges are granted, taken back and enforced for users who are not superusers; owners
+// and superusers have every privilege.
+func TestPrivileges(t *testing.T) {
+	_, c := privEngine(t)
+	mustRun(t, c["awsuser"], "create table sales (id int, qty int)")
+	mustRun(t, c["awsuser"], "insert into sales values (1, 10)")
+	mustRun(t, c["awsuser"], "create schema hr")
+	mustRun(t, c["awsuser"], "create table hr.pay (id int)")
+
+	steps := []struct {
+		user, query string
+		code, msg   string // "" when the statement succeeds
+	}{
+		{"bob", "select * from sales", "42501", "permission denied for relation sales"},
+		{"bob", "select * from (select id from sales) x", "42501", "permission denied for relation sales"},
+		{"bob", "select has_table_privilege('sales', 'select'), has_table_privilege('awsuser', 'public.sales', 'SELECT')", "", ""},
+		{"awsuser", "grant select on sales to group readers", "", ""},
+		{"bob", "select * from sales", "", ""},
+		{"carol", "select qty from public.sales", "", ""},
+		{"dave", "select * from sales", "42501", "permission denied for relation sales"},
+		{"bob", "insert into sales values (2, 1)", "42501", "permission denied for relation sales"},
+		{"bob", "grant select on sales to dave", "42501", "permission denied for relation sales"},
+		{"awsuser", "grant insert, update on table sales to bob with grant option", "", ""},
+		{"bob", "insert into sales values (2, 1)", "", ""},
+		{"bob", "update sales set qty = 2", "", ""},
+		{"bob", "grant insert on sales to dave", "", ""},
+		{"dave", "insert into sales select * from sales", "42501", "permission denied for relation sales"},
+		{"dave", "insert into sales values (3, 3)", "", ""},
+		{"bob", "delete from sales where id = 3", "42501", "permission denied for relation sales"},
+		{"bob", "drop table sales", "42501", "must be owner of relation sales"},
+		{"bob", "truncate sales", "42501", "must be owner of relation sales"},
+		{"awsuser", "revoke all on sales from group readers", "", ""},
+		{"carol", "select * from sales", "42501", "permission denied for relation sales"},
+		{"bob", "select * from sales", "42501", "permission denied for relation sales"},
+		{"awsuser", "grant select on all tables in schema hr to public", "", ""},
+		{"bob", "select * from hr.pay", "42501", "permission denied for schema hr"},
+		{"awsuser", "grant usage on schema hr to bob", "", ""},
+		{"bob", "select * from hr.pay", "", ""},
+		{"bob", "create table hr.mine (a int)", "42501", "permission denied for schema hr"},
+		{"bob", "create schema bobs", "42501", "permission denied for database dev"},
+		{"awsuser", "grant create on database dev to bob", "", ""},
+		{"bob", "create schema bobs", "", ""},
+		{"bob", "create table bobs.mine (a int)", "", ""},
+		{"bob", "insert into bobs.mine values (1)", "", ""},
+		{"carol", "select * from bobs.mine", "42501", "permission denied for schema bobs"},
+		{"bob", "grant usage on schema bobs to carol", "", ""},
+		{"bob", "grant select on bobs.mine to carol", "", ""},
+		{"carol", "select * from bobs.mine", "", ""},
+		{"bob", "create table mine2 (a int)", "", ""},
+		{"carol", "select * from mine2", "42501", "permission denied for relation mine2"},
+		{"bob", "drop table mine2", "", ""},
+		{"awsuser", "revoke create on schema public from public", "", ""},
+		{"bob", "create table mine3 (a int)", "42501", "permission denied for schema public"},
+		{"awsuser", "revoke temp on database dev from public", "", ""},
+		{"dave", "create temp table t (a int)", "42501", `permission denied to create temporary tables in database "dev"`},
+		{"awsuser", "grant select on nosuch to bob", "42P01", `relation "nosuch" does not exist`},
+		{"awsuser", "grant select on sales to nobody", "42704", `user "nobody" does not exist`},
+		{"awsuser", "grant select on sales to group nogroup", "42704", `group "nogroup" does not exist`},
+		{"awsuser", "grant usage on schema nosuch to bob", "3F000", `schema "nosuch" does not exist`},
+		{"awsuser", "grant create on database other to bob", "3D000", `database "other" does not exist`},
+	}
+	for i, st := range steps {
+		_, err := run(t.Context(), c[st.user], st.query)
+		if st.code == "" {
+			require.NoError(t, err, "step %d: %s: %s", i, st.user, st.query)
+			continue
+		}
+		var e *sql.Error
+		require.ErrorAs(t, err, &e, "step %d: %s: %s", i, st.user, st.query)
+		require.Equal(t, st.code, e.Code, "step %d: %s: %s", i, st.user, st.query)
+		require.Equal(t, st.msg, e.Message, "step %d: %s: %s", i, st.user, st.query)
+	}
+
+	r := mustRun(t, c["carol"], "select has_table_privilege('sales', 'select'), has_table_privilege('bobs.mine', 'select'), "+
+		"has_schema_privilege('bobs', 'usage'), has_schema_privilege('dave', 'bobs', 'usage'), has_table_privilege('awsuser', 'sales', 'delete')")
+	require.Equal(t, []any{false, true, true, false, true}, r.rows[0])
+	r = mustRun(t, c["awsuser"], "select relname, pg_get_userbyid(relowner) from pg_class where relname in ('sales', 'mine') order by 1")
+	require.Equal(t, [][]any{{"mine", "bob"}, {"sales", "awsuser"}}, r.rows)
+}
+
+// A table made again after a drop starts with no grants; a renamed table keeps its owner
+// and grants.
+func TestPrivilegesFollowTheTable(t *testing.T) {
+	_, c := privEngine(t)
+	mustRun(t, c["awsuser"], "create table t (a int)")
+	mustRun(t, c["awsuser"], "grant select on t to bob")
+	mustRun(t, c["awsuser"], "alter table t rename to u")
+	mustRun(t, c["bob"], "select * from u")
+	mustRun(t, c["awsuser"], "drop table u")
+	mustRun(t, c["awsuser"], "create table u (a int)")
+	require.Equal(t, "42501", sqlErr(t, c["bob"], "select * from u").Code)
+	// A rolled back GRANT grants nothing.
+	require.NoError(t, c["awsuser"].Begin(t.Context()))
+	mustRun(t, c["awsuser"], "grant select on u to bob")
+	require.NoError(t, c["awsuser"].Rollback(t.Context()))
+	require.Equal(t, "42501", sqlErr(t, c["bob"], "select * from u").Code)
+}
+
+// Unqualified names go through the search path; objects made without a schema go into the
+// first schema of the path that exists.
+func TestSearchPath(t *testing.T) {
+	e, c := privEngine(t)
+	admin := c["awsuser"]
+	mustRun(t, admin, "create schema s1")
+	mustRun(t, admin, "create table public.t (v varchar)")
+	mustRun(t, admin, "insert into public.t values ('public')")
+	mustRun(t, admin, "create table s1.t (v varchar)")
+	mustRun(t, admin, "insert into s1.t values ('s1')")
+	where := func(conn sql.Conn, table string) string {
+		t.Helper()
+		r := mustRun(t, conn, "select table_schema from svv_tables where table_name = '"+table+"'")
+		require.Len(t, r.rows, 1)
+		return r.rows[0][0].(string)
+	}
+	tests := []struct {
+		path    []string
+		read    string // what select v from t answers
+		created string // the schema of a table made without one
+	}{
+		{[]string{sql.UserSchema, "public"}, "public", "public"},
+		{[]string{"s1", "public"}, "s1", "s1"},
+		{[]string{"nosuch", "public", "s1"}, "public", "public"},
+		{[]string{sql.UserSchema, "s1"}, "s1", "s1"},
+	}
+	for i, tc := range tests {
+		require.NoError(t, admin.SetSearchPath(t.Context(), tc.path))
+		require.Equal(t, [][]any{{tc.read}}, mustRun(t, admin, "select v from t").rows, "path %v", tc.path)
+		name := "made" + string(rune('a'+i))
+		mustRun(t, admin, "create table "+name+" (a int sortkey)")
+		require.Equal(t, tc.created, where(admin, name))
+		r := mustRun(t, admin, "select schemaname from pg_table_def where tablename = '"+name+"'")
+		require.Equal(t, [][]any{{tc.created}}, r.rows)
+	}
+
+	// "$user" is the session user's schema once it exists, for every session.
+	bob := c["bob"]
+	mustRun(t, admin, "create schema bob")
+	mustRun(t, admin, "grant usage, create on schema bob to bob")
+	mustRun(t, bob, "create table mine (a int)")
+	require.Equal(t, "bob", where(admin, "mine"))
+
+	// No schema of the path exists: nothing can be made without a schema.
+	require.NoError(t, admin.SetSearchPath(t.Context(), []string{"nosuch"}))
+	e3 := sqlErr(t, admin, "create table lost (a int)")
+	require.Equal(t, "3F000", e3.Code)
+	require.Equal(t, "no schema has been selected to create in", e3.Message)
+	mustRun(t, admin, "create table public.found (a int)")
+	_ = e
+}
+
+// The statements that make or rename objects record their owners: what DuckDB runs and what
+// follows it.
+func TestTranslateOwnership(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		after          []string // substrings, in order, of the statements that follow
+		skipIf         bool
+	}{
+		{"schema", "create schema s", `CREATE SCHEMA "s"`,
+			[]string{"DELETE FROM fakeshift_catalog.owners WHERE kind = 'schema' AND schema_name = 's'",
+				"DELETE FROM fakeshift_catalog.grants", "INSERT INTO fakeshift_catalog.owners SELECT 'schema', 's', '', current_user_id()"}, false},
+		{"schema if not exists with quota", "create schema if not exists s quota 50 gb", `CREATE SCHEMA IF NOT EXISTS "s"`,
+			[]string{"INSERT INTO fakeshift_catalog.owners"}, true},
+		{"schema authorization", "create schema s authorization bob", `CREATE SCHEMA "s"`,
+			[]string{"SELECT 'schema', 's', '', CASE WHEN (SELECT usesysid FROM pg_user WHERE usename = 'bob') IS NULL THEN error("}, false},
+		{"schema named after its owner", "create schema authorization bob", `CREATE SCHEMA "bob"`,
+			[]string{"SELECT 'schema', 'bob', ''"}, false},
+		{"view", "create view s.v as select 1 with no schema binding", "create view s.v as select 1",
+			[]string{"DELETE FROM fakeshift_catalog.owners WHERE kind = 'relation' AND schema_name = 's' AND name = 'v'",
+				"INSERT INTO fakeshift_catalog.owners SELECT 'relation', 's', 'v', current_user_id()"}, false},
+		{"view replaced keeps its owner", "create or replace view v as select 1", "create or replace view v as select 1",
+			[]string{"INSERT INTO fakeshift_catalog.owners SELECT 'relation', current_schema(), 'v', current_user_id() WHERE NOT EXISTS"}, false},
+		{"table", "create table t (a int)", "CREATE TABLE t (a INTEGER)",
+			[]string{"DELETE FROM fakeshift_catalog.owners WHERE kind = 'relation' AND schema_name = current_schema() AND name = 't'",
+				"INSERT INTO fakeshift_catalog.owners SELECT 'relation', current_schema(), 't', current_user_id()"}, false},
+		{"rename", "alter table s.t rename to u", "alter table s.t rename to u",
+			[]string{"UPDATE fakeshift_catalog.owners SET name = 'u' WHERE kind = 'relation' AND schema_name = (SELECT schema_key FROM fakeshift_catalog.resolve('s', 'u')) AND name = 't'",
+				"UPDATE fakeshift_catalog.grants SET name = 'u'", "UPDATE fakeshift_catalog.tables SET table_name = 'u'",
+				"UPDATE fakeshift_catalog.columns SET table_name = 'u'"}, false},
+		{"rename column", "alter table t rename column a to b", "alter table t rename column a to b",
+			[]string{"UPDATE fakeshift_catalog.columns SET column_name = 'b' WHERE schema_name = (SELECT schema_key FROM fakeshift_catalog.resolve(NULL, 't')) AND table_name = 't' AND column_name = 'a'"}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tr, err := translate(tc.in)
+			require.Nil(t, err)
+			require.Equal(t, tc.want, tr.text)
+			require.Equal(t, tc.skipIf, tr.skipIf != "")
+			all := strings.Join(tr.after, "\n")
+			at := 0
+			for _, want := range tc.after {
+				i := strings.Index(all[at:], want)
+				require.GreaterOrEqual(t, i, 0, "%q not in %s", want, all[at:])
+				at += i + len(want)
+			}
+		})
+	}
+}
