@@ -1,6 +1,10 @@
 # fakeshift: a local emulator of Amazon Redshift audit logging.
 # Build: docker build -t fakeshift .
-# Run:   docker run --rm -p 5439:5439 -p 8439:8439 fakeshift
+# Run:   docker run --rm -p 5439:5439 -p 8439:8439 -p 5440-5459:5440-5459 fakeshift
+# Seed:  docker run --rm -p 5439:5439 -p 8439:8439 -v "$PWD/seed.yaml:/seed.yaml:ro" \
+#          -e FAKESHIFT_SEED=/seed.yaml fakeshift
+#        (or the document itself in FAKESHIFT_SEED_INLINE, where no file can be mounted)
+# Every flag is also a FAKESHIFT_* variable: --log-interval is FAKESHIFT_LOG_INTERVAL.
 
 FROM golang:1.26-bookworm AS build
 WORKDIR /src

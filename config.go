@@ -26,7 +26,8 @@ const (
 )
 
 // Config configures Start. Zero values take the defaults above; Logger nil means
-// slog.Default(), Clock nil means the wall clock.
+// slog.Default(), Clock nil means the wall clock, which Server.Advance (POST
+// /_fakeshift/clock/advance) can move forward.
 type Config struct {
 	PGAddr         string // the default cluster's PostgreSQL listener
 	HTTPAddr       string // S3, the AWS APIs and /_fakeshift/
@@ -73,6 +74,10 @@ type Config struct {
 	// other/other for the second): each names its identity (an IAM user or an assumed role,
 	// see auth.NewKey), which CloudTrail writes as the caller's userIdentity.
 	Keys []auth.Key
+	// Seed is made at start (what is there already is left alone) and again after each
+	// Reset: accounts and keys, buckets, clusters, users of the default cluster. Nil means
+	// nothing. See Seed and LoadSeed.
+	Seed *Seed
 	// ShutdownTimeout bounds Close; 0 means 5 seconds.
 	ShutdownTimeout time.Duration
 
@@ -115,7 +120,7 @@ func (c Config) withDefaults() Config {
 		c.Logger = slog.Default()
 	}
 	if c.Clock == nil {
-		c.Clock = clock.Real{}
+		c.Clock = clock.NewOffset()
 	}
 	return c
 }
@@ -137,6 +142,11 @@ func (c Config) validate() error {
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		errs = append(errs, errors.New("give both a TLS certificate and a TLS key, or neither"))
+	}
+	if c.Seed != nil {
+		if err := c.Seed.check(c); err != nil {
+			errs = append(errs, fmt.Errorf("seed: %w", err))
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -55,6 +56,8 @@ type Server struct {
 	httpLn     net.Listener
 	http       *http.Server
 	started    time.Time
+	resetMu    sync.Mutex // one Reset at a time
+	seeded     atomic.Pointer[SeedResult]
 
 	wg        sync.WaitGroup
 	closeOnce sync.Once
@@ -100,6 +103,11 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	for _, k := range cfg.Keys {
 		if err := s.dir.AddKey(k); err != nil {
 			return nil, fmt.Errorf("access key %s: %w", k.AccessKeyID, err)
+		}
+	}
+	if cfg.Seed != nil {
+		if err := s.addSeedAccounts(cfg.Seed); err != nil {
+			return nil, err
 		}
 	}
 	if s.s3, err = s3fake.New(s3fake.Config{Store: s.db, Directory: s.dir, Region: cfg.Region,
@@ -169,6 +177,15 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 			s.log.Error("HTTP endpoint stopped", "err", err)
 		}
 	}()
+	if cfg.Seed != nil {
+		seeded, err := s.applySeed(ctx, cfg.Seed)
+		if err != nil {
+			undo = nil // Close stops everything, the servers included
+			s.Close()
+			return nil, err
+		}
+		s.seeded.Store(seeded)
+	}
 	return s, nil
 }
 
@@ -223,6 +240,10 @@ func (s *Server) Trail() *trail.Service { return s.trail }
 
 // S3 returns the S3 endpoint, for its Go controls (faults, ownership transfer, refusals).
 func (s *Server) S3() *s3fake.S3 { return s.s3 }
+
+// Seeded is what the seed made at start, or at the last Reset, and what it found there
+// and left alone; nil without a seed.
+func (s *Server) Seeded() *SeedResult { return s.seeded.Load() }
 
 // Config returns the configuration in effect, defaults filled in.
 func (s *Server) Config() Config { return s.cfg }

@@ -28,6 +28,9 @@ func (s *Server) frontDoor() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_fakeshift/health", s.health)
 	mux.HandleFunc("POST /_fakeshift/flush", s.flush)
+	mux.HandleFunc("POST /_fakeshift/reset", s.reset)
+	mux.HandleFunc("GET /_fakeshift/clock", s.clockNow)
+	mux.HandleFunc("POST /_fakeshift/clock/advance", s.clockAdvance)
 	mux.Handle("/_fakeshift/s3/", http.StripPrefix("/_fakeshift/s3", s.s3.ControlHandler()))
 	mux.HandleFunc("/_fakeshift/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no control endpoint " + r.Method + " " + r.URL.Path})

@@ -176,12 +176,7 @@ func (s *API) restore(ctx context.Context) error {
 	d := s.cfg.DefaultCluster
 	def, err := s.loadCluster(d.ID)
 	if err != nil {
-		group, _ := s.loadGroup(DefaultParameterGroupName(FamilyRedshift20))
-		applied := group.values()
-		applied["require_ssl"] = fmt.Sprint(d.RequireSSL)
-		def = &clusterState{ID: d.ID, NodeType: "ra3.large", NumberOfNodes: 1, MasterUsername: d.MasterUser,
-			DBName: d.Database, Port: DefaultPort, ParameterGroup: group.Name, Created: s.cfg.Clock.Now().UTC(),
-			Default: true, Applied: applied}
+		def = s.newDefaultState()
 		if err := s.saveCluster(def); err != nil {
 			return err
 		}

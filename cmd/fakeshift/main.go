@@ -42,6 +42,8 @@ type options struct {
 	logFormat   string
 	version     bool
 	healthCheck bool
+	seedFile    string
+	seedInline  string
 }
 
 // parseFlags reads flags, then fills what they did not set from FAKESHIFT_* variables.
@@ -77,8 +79,11 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.IntVar(&c.EngineThreads, "engine-threads", 1, "threads of each cluster's SQL engine")
 	str(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	str(&o.logFormat, "log-format", "text", "log format: text (key=value) or json (one object per line)")
+	str(&o.seedFile, "seed", "", "seed file (YAML or JSON): accounts and keys, buckets, clusters and users made at start and after POST /_fakeshift/reset")
+	str(&o.seedInline, "seed-inline", "", "the seed document itself, for containers that cannot mount a file (instead of --seed)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolVar(&o.healthCheck, "health-check", false, "check the health of a running fakeshift at --http-addr (GET /_fakeshift/health) and exit 0 if it answers 200, 1 otherwise; for container health checks")
+	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -89,14 +94,76 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	var errs []error
 	fs.VisitAll(func(f *flag.Flag) {
-		env := "FAKESHIFT_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		env := envName(f.Name)
+		if noEnv[f.Name] {
+			return
+		}
 		if v := getenv(env); v != "" && !set[f.Name] {
 			if err := f.Value.Set(v); err != nil {
 				errs = append(errs, fmt.Errorf("%s=%q: %w", env, v, err))
 			}
 		}
 	})
+	if o.seedFile != "" && o.seedInline != "" {
+		errs = append(errs, errors.New("give --seed or --seed-inline, not both"))
+	}
 	return o, errors.Join(errs...)
+}
+
+// noEnv are the flags without an environment twin: they ask for one action.
+var noEnv = map[string]bool{"version": true, "health-check": true}
+
+// envName is the environment twin of a flag: --pg-addr is FAKESHIFT_PG_ADDR.
+func envName(flagName string) string {
+	return "FAKESHIFT_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// usage prints --help: every flag with its default and its environment twin.
+func usage(fs *flag.FlagSet) {
+	w := fs.Output()
+	fmt.Fprint(w, `Usage: fakeshift [flags]
+
+fakeshift emulates Amazon Redshift audit logging: a Redshift-like PostgreSQL endpoint, S3, the
+Redshift API and CloudTrail on one HTTP endpoint. Every flag has an environment twin
+(--pg-addr is FAKESHIFT_PG_ADDR); a flag on the command line wins over its variable.
+
+Flags:
+`)
+	fs.VisitAll(func(f *flag.Flag) {
+		name, use := flag.UnquoteUsage(f)
+		line := "  --" + f.Name
+		if name != "" {
+			line += " " + name
+		}
+		fmt.Fprintln(w, line)
+		fmt.Fprintf(w, "        %s", use)
+		switch {
+		case f.DefValue == "" || f.DefValue == "false":
+		case name == "string":
+			fmt.Fprintf(w, " (default %q)", f.DefValue)
+		default:
+			fmt.Fprintf(w, " (default %s)", f.DefValue)
+		}
+		if !noEnv[f.Name] {
+			fmt.Fprintf(w, " [$%s]", envName(f.Name))
+		}
+		fmt.Fprintln(w)
+	})
+}
+
+// loadSeed reads the seed the flags name, if any.
+func (o *options) loadSeed() (*fakeshift.Seed, error) {
+	switch {
+	case o.seedFile != "":
+		return fakeshift.LoadSeed(o.seedFile)
+	case o.seedInline != "":
+		sd, err := fakeshift.ParseSeed([]byte(o.seedInline))
+		if err != nil {
+			return nil, fmt.Errorf("seed (--seed-inline): %w", err)
+		}
+		return sd, nil
+	}
+	return nil, nil
 }
 
 func parseLevel(s string) (slog.Level, error) {
@@ -179,6 +246,9 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	if o.cfg.Logger, err = newLogger(o.logFormat, o.logLevel, stderr); err != nil {
 		return err
 	}
+	if o.cfg.Seed, err = o.loadSeed(); err != nil {
+		return err
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -187,7 +257,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	printEndpoints(stdout, srv, o.cfg.MasterPassword == fakeshift.DefaultMasterPassword, time.Since(began))
+	printEndpoints(stdout, srv, o.cfg.MasterPassword == fakeshift.DefaultMasterPassword, o.seedFile, time.Since(began))
 
 	<-ctx.Done()
 	stop()
@@ -198,7 +268,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	return nil
 }
 
-func printEndpoints(w io.Writer, srv *fakeshift.Server, defaultPassword bool, took time.Duration) {
+func printEndpoints(w io.Writer, srv *fakeshift.Server, defaultPassword bool, seedFile string, took time.Duration) {
 	cfg, ep := srv.Config(), srv.Endpoints()
 	password := cfg.MasterPassword
 	if !defaultPassword {
@@ -213,5 +283,13 @@ func printEndpoints(w io.Writer, srv *fakeshift.Server, defaultPassword bool, to
 		ep.PG, cfg.ClusterID, cfg.Database, cfg.MasterUser, password)
 	fmt.Fprintf(w, "http      %s  account %s  region %s  (health: %s/_fakeshift/health)\n",
 		ep.HTTP, cfg.AccountID, cfg.Region, ep.HTTP)
+	if sd := cfg.Seed; sd != nil {
+		from := "--seed-inline"
+		if seedFile != "" {
+			from = seedFile
+		}
+		fmt.Fprintf(w, "seed      %s  accounts %d  buckets %d  clusters %d  users %d\n", from,
+			len(sd.Accounts), len(sd.Buckets), len(sd.Clusters), len(sd.Users))
+	}
 	fmt.Fprintf(w, "ready in %s\n", strconv.FormatFloat(float64(took.Microseconds())/1000, 'f', 1, 64)+"ms")
 }

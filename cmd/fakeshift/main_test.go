@@ -48,6 +48,11 @@ func TestBadInput(t *testing.T) {
 		"cert without key":  {args: []string{"--tls-cert", "/x.pem", "--pg-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}, want: "TLS"},
 		"account not 12 d.": {args: []string{"--account-id", "42", "--pg-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}, want: "account id"},
 		"bad cluster ports": {args: []string{"--cluster-ports", "9-1", "--pg-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}, want: "cluster ports"},
+		"missing seed":      {args: []string{"--seed", "/no/such/seed.yaml"}, want: "seed: open /no/such/seed.yaml"},
+		"seed from env":     {env: map[string]string{"FAKESHIFT_SEED": "/no/such/env-seed.yaml"}, want: "/no/such/env-seed.yaml"},
+		"two seeds":         {args: []string{"--seed", "a.yaml", "--seed-inline", "{}"}, want: "give --seed or --seed-inline, not both"},
+		"bad inline seed":   {env: map[string]string{"FAKESHIFT_SEED_INLINE": "users: [{nme: x}]"}, want: "seed (--seed-inline): parse YAML"},
+		"invalid seed":      {args: []string{"--seed-inline", `{"users": [{"name": "bob", "password": "weak"}]}`, "--pg-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}, want: `seed users[0] "bob": CREATE USER: ERROR: Password must be at least 8 characters`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
@@ -69,9 +74,13 @@ func TestVersionAndHelp(t *testing.T) {
 	require.Error(t, err)
 	for _, flag := range []string{"pg-addr", "http-addr", "data-dir", "account-id", "region", "cluster-id", "database",
 		"master-user", "master-password", "cluster-ports", "advertise-host", "log-interval", "trail-interval", "log-s3-endpoint", "tls-cert", "tls-key", "require-ssl", "log-level",
-		"log-format", "health-check"} {
-		require.True(t, strings.Contains(stderr.String(), "-"+flag), "--help lists --%s", flag)
+		"log-format", "health-check", "seed", "seed-inline", "version", "disable-tls", "fsync", "echo-audit",
+		"log-s3-access-key-id", "log-s3-secret-access-key", "engine-memory-limit", "engine-threads"} {
+		require.True(t, strings.Contains(stderr.String(), "\n  --"+flag+" ") || strings.Contains(stderr.String(), "\n  --"+flag+"\n"),
+			"--help lists --%s", flag)
 	}
+	require.Contains(t, stderr.String(), "(default \":5439\") [$FAKESHIFT_PG_ADDR]", "each flag shows its default and its variable")
+	require.NotContains(t, stderr.String(), "FAKESHIFT_VERSION", "--version has no variable")
 }
 
 func TestLogFormat(t *testing.T) {
