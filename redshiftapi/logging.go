@@ -18,19 +18,7 @@ import (
 // servicePrincipal is the principal Redshift acts as on the bucket for a cluster: the
 // global one, or the regional one of an opt-in region, with the cluster as source.
 func (s *API) servicePrincipal(clusterID string) auth.Principal {
-	name := "redshift.amazonaws.com"
-	if optInRegions[s.cfg.Region] {
-		name = "redshift." + s.cfg.Region + ".amazonaws.com"
-	}
-	return auth.ServicePrincipal(name, s.clusterARN(clusterID), s.cfg.AccountID)
-}
-
-// optInRegions are the regions not enabled by default, whose service principals carry the
-// region (AWS General Reference, "Managing AWS Regions").
-var optInRegions = map[string]bool{
-	"af-south-1": true, "ap-east-1": true, "ap-south-2": true, "ap-southeast-3": true, "ap-southeast-4": true,
-	"ap-southeast-5": true, "ap-southeast-7": true, "ca-west-1": true, "eu-central-2": true, "eu-south-1": true,
-	"eu-south-2": true, "il-central-1": true, "me-central-1": true, "me-south-1": true, "mx-central-1": true,
+	return auth.ServicePrincipal(auth.RedshiftServicePrincipal(s.cfg.Region), s.clusterARN(clusterID), s.cfg.AccountID)
 }
 
 // enableLogging checks what Redshift checks when logging is enabled, live against S3 as

@@ -206,27 +206,11 @@ func legacyAliases(p auth.Principal, bucketRegion string) []string {
 	if f := strings.Split(p.SourceArn, ":"); len(f) > 3 && f[3] != "" {
 		region = f[3]
 	}
-	acct, ok := redshiftLogAccounts[region]
+	acct, ok := auth.RedshiftLogAccount(region)
 	if !ok {
 		return nil
 	}
 	return []string{"arn:aws:iam::" + acct + ":user/logs"}
-}
-
-// redshiftLogAccounts are the per-region accounts of Redshift's legacy log-delivery user
-// (research 3.4, from the Redshift management guide and terraform-provider-aws
-// service_account_data_source.go).
-var redshiftLogAccounts = map[string]string{
-	"us-east-1": "193672423079", "us-east-2": "391106570357", "us-west-1": "262260360010",
-	"us-west-2": "902366379725", "af-south-1": "365689465814", "ap-east-1": "313564881002",
-	"ap-northeast-1": "404641285394", "ap-northeast-2": "760740231472",
-	"ap-northeast-3": "090321488786", "ap-south-1": "865932855811",
-	"ap-southeast-1": "361669875840", "ap-southeast-2": "762762565011",
-	"ca-central-1": "907379612154", "eu-central-1": "053454850223", "eu-north-1": "729911121831",
-	"eu-south-1": "945612479654", "eu-west-1": "210876761215", "eu-west-2": "307160386991",
-	"eu-west-3": "915173422425", "me-south-1": "013126148197", "sa-east-1": "075028567923",
-	"us-gov-east-1": "665727464434", "us-gov-west-1": "665727464434",
-	"cn-north-1": "111890595117", "cn-northwest-1": "660998842044",
 }
 
 // aclAllows reports whether the bucket ACL grants the action, when the bucket's object

@@ -213,26 +213,14 @@ func NewEventID() string {
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
-// redshiftCallerAccounts are the accounts Redshift calls other services from, by region
-// (the seed's table; research/region-accounts.md).
-var redshiftCallerAccounts = map[string]string{
-	"us-east-1": "368064434614", "us-east-2": "790247189693", "us-west-1": "703715109447",
-	"us-west-2": "473191095985", "af-south-1": "420376844563", "ap-east-1": "651179539253",
-	"ap-south-1": "408097707231", "ap-northeast-3": "398671365691", "ap-northeast-2": "713597048934",
-	"ap-southeast-1": "960118270566", "ap-southeast-2": "485979073181", "ap-northeast-1": "615915377779",
-	"ca-central-1": "764870610256", "eu-central-1": "434091160558", "eu-west-1": "246478207311",
-	"eu-west-2": "885798887673", "eu-south-1": "041313461515", "eu-west-3": "694668203235",
-	"eu-north-1": "553461782468", "me-south-1": "051362938876", "sa-east-1": "392442076723",
-}
-
 // RedshiftServiceIdentity is the userIdentity of a call Redshift makes to another service
 // for a cluster: an assumed role in Redshift's account of the region, as in the seed's KMS
 // Decrypt example. The role and session names are fakeshift's (the real ones are
 // Redshift's internal names); a region missing from the table uses us-east-1's account.
 func RedshiftServiceIdentity(region, clusterID string, at time.Time) UserIdentity {
-	acct, ok := redshiftCallerAccounts[region]
+	acct, ok := auth.RedshiftCallerAccount(region)
 	if !ok {
-		acct = redshiftCallerAccounts["us-east-1"]
+		acct, _ = auth.RedshiftCallerAccount("us-east-1")
 	}
 	const role = "fakeshift-redshift-service"
 	roleID := "AROA" + strings.ToUpper(hex.EncodeToString([]byte(acct))[:17])
