@@ -79,7 +79,7 @@ func (s *Service) deliver(ctx context.Context, closeDigest bool) ([]Delivery, er
 	}
 	var out []Delivery
 	for _, t := range all {
-		if !t.IsLogging && t.Pending == nil {
+		if !t.IsLogging && !t.StopPending && t.Pending == nil {
 			continue
 		}
 		got, err := s.deliverTrail(ctx, t.AccountID, t.Name, closeDigest)
@@ -132,7 +132,7 @@ func (s *Service) deliverTrail(ctx context.Context, account, name string, closeD
 func (s *Service) deliverFile(ctx context.Context, t *state) (*Delivery, bool, error) {
 	now := s.cfg.Clock.Now()
 	if t.Pending == nil {
-		if !t.IsLogging {
+		if !t.IsLogging && !t.StopPending {
 			return nil, false, nil
 		}
 		p, err := s.nextFile(t, now)
@@ -165,6 +165,9 @@ func (s *Service) deliverFile(ctx context.Context, t *state) (*Delivery, bool, e
 	t.LatestDeliveryError = ""
 	t.LatestDeliveryTime = &now
 	t.Cursor, t.Pending = p.To, nil
+	if p.EndsStop {
+		t.StopPending = false
+	}
 	if t.LogFileValidation {
 		t.Digest.addFile(t.Bucket, p, body)
 	}
@@ -196,6 +199,12 @@ func (s *Service) nextFile(t *state, now time.Time) (*pendingFile, error) {
 			var head struct {
 				EventTime          string `json:"eventTime"`
 				RecipientAccountID string `json:"recipientAccountId"`
+				EventSource        string `json:"eventSource"`
+				EventName          string `json:"eventName"`
+				ErrorCode          string `json:"errorCode"`
+				RequestParameters  struct {
+					Name string `json:"name"`
+				} `json:"requestParameters"`
 			}
 			if json.Unmarshal(v, &head) != nil {
 				return nil
@@ -215,6 +224,11 @@ func (s *Service) nextFile(t *state, now time.Time) (*pendingFile, error) {
 				p.Newest = at
 			}
 			n++
+			if t.StopPending && head.EventSource == "cloudtrail.amazonaws.com" && head.EventName == "StopLogging" &&
+				head.ErrorCode == "" && (head.RequestParameters.Name == t.Name || head.RequestParameters.Name == t.arn(s.cfg.Region)) {
+				p.EndsStop = true // the trail's own StopLogging: its last record
+				return errFull
+			}
 			if n == maxRecordsPerFile {
 				return errFull
 			}

@@ -143,7 +143,8 @@ func TestDeliveryFailureThenBacklog(t *testing.T) {
 }
 
 // TestDeliveryStopStart: records made while a trail is stopped are never its own;
-// StopLogging delivers what was owed first.
+// StopLogging delivers what was owed first, and its own record is the last one the trail
+// delivers (alert rules look for it in the trail's files).
 func TestDeliveryStopStart(t *testing.T) {
 	h := newHarness(t)
 	h.bucketFor("ct-stop")
@@ -151,6 +152,7 @@ func TestDeliveryStopStart(t *testing.T) {
 	h.ok("StartLogging", map[string]any{"Name": "stopper"})
 	want := []string{h.last.EventID, h.record(h.root, "CreateCluster", `{"clusterIdentifier":"a"}`).EventID}
 	h.ok("StopLogging", map[string]any{"Name": "stopper"})
+	stop := h.last.EventID
 	files := h.trailFiles("ct-stop")
 	require.Len(t, files, 1, "StopLogging delivered what was owed")
 	for _, recs := range files {
@@ -158,6 +160,8 @@ func TestDeliveryStopStart(t *testing.T) {
 	}
 	h.record(h.root, "CreateCluster", `{"clusterIdentifier":"while-stopped"}`)
 	got, _ := h.flushed("ct-stop")
+	require.Equal(t, []string{stop}, ids(got), "the StopLogging record, and nothing made after it")
+	got, _ = h.flushed("ct-stop")
 	require.Empty(t, got)
 	h.ok("StartLogging", map[string]any{"Name": "stopper"})
 	again := h.last.EventID

@@ -29,7 +29,10 @@ type state struct {
 	LogFileValidation          bool      `json:"log_file_validation"`
 	Created                    time.Time `json:"created"`
 
-	IsLogging        bool       `json:"is_logging"`
+	IsLogging bool `json:"is_logging"`
+	// StopPending: StopLogging was called and its own record, the last one the trail
+	// delivers, is not delivered yet.
+	StopPending      bool       `json:"stop_pending,omitempty"`
 	StartLoggingTime *time.Time `json:"start_logging_time,omitempty"`
 	StopLoggingTime  *time.Time `json:"stop_logging_time,omitempty"`
 
@@ -54,6 +57,8 @@ type pendingFile struct {
 	// Oldest and Newest are the records' event times, for the digest.
 	Oldest time.Time `json:"oldest"`
 	Newest time.Time `json:"newest"`
+	// EndsStop: the file ends with the trail's own StopLogging record.
+	EndsStop bool `json:"ends_stop,omitempty"`
 }
 
 func (t *state) arn(region string) string {
@@ -340,6 +345,12 @@ func (s *Service) getTrail(q *request) (any, error) {
 }
 
 func (s *Service) startLogging(q *request) (any, error) {
+	if t, err := s.named(q); err == nil && t.StopPending {
+		// Deliver up to the StopLogging record before logging starts again.
+		if _, err := s.deliverTrail(q.r.Context(), t.AccountID, t.Name, false); err != nil {
+			s.log.Warn("delivery before StartLogging", "trail", t.Name, "err", err)
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, err := s.named(q)
@@ -347,6 +358,7 @@ func (s *Service) startLogging(q *request) (any, error) {
 		return nil, err
 	}
 	if !t.IsLogging {
+		t.StopPending = false
 		now := s.cfg.Clock.Now()
 		// Records made before now are not this trail's: move its cursor to the newest one.
 		last, err := s.lastSeq()
@@ -380,7 +392,7 @@ func (s *Service) stopLogging(q *request) (any, error) {
 	}
 	if t.IsLogging {
 		now := s.cfg.Clock.Now()
-		t.IsLogging, t.StopLoggingTime = false, &now
+		t.IsLogging, t.StopLoggingTime, t.StopPending = false, &now, true
 		if err := s.saveTrail(t); err != nil {
 			return nil, err
 		}
