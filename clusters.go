@@ -55,6 +55,7 @@ func (s *Server) clusterSpec(spec cluster.Spec) cluster.Spec {
 	spec.AccountID = s.cfg.AccountID
 	spec.Region = s.cfg.Region
 	spec.EchoAudit = s.cfg.EchoAudit
+	spec.WALDir = s.walDir()
 	return spec
 }
 
@@ -137,7 +138,7 @@ func (s *Server) StopCluster(ctx context.Context, id string) error {
 // DeleteClusterData removes what a stopped cluster kept: its store spaces and its engine
 // files.
 func (s *Server) DeleteClusterData(id string) error {
-	if err := cluster.DeleteData(s.db, id); err != nil {
+	if err := cluster.DeleteData(s.db, id, s.walDir()); err != nil {
 		return err
 	}
 	if s.cfg.DataDir != "" {
@@ -189,4 +190,13 @@ func (s *Server) clusterIDs() []string {
 	}
 	slices.Sort(ids[1:])
 	return ids
+}
+
+// walDir is where the clusters' audit loggers keep their write-ahead logs: with --fsync on
+// disk only (without fsync, a record is durable against a kill once the store has it).
+func (s *Server) walDir() string {
+	if s.cfg.DataDir == "" || !s.cfg.Fsync {
+		return ""
+	}
+	return filepath.Join(s.cfg.DataDir, "wal")
 }

@@ -52,6 +52,9 @@ type Spec struct {
 	TLS        *tls.Config
 	Store      *store.DB
 	OpenEngine EngineOpener
+	// WALDir is where the audit logger keeps its write-ahead log when the store syncs every
+	// commit (empty: none; see logger.Options.WALDir).
+	WALDir string
 	// Clock tells the time; nil means the wall clock.
 	Clock clock.Clock
 	// Logger; nil means slog.Default().
@@ -118,7 +121,7 @@ func New(ctx context.Context, spec Spec) (_ *Cluster, err error) {
 	c.requireSSL.Store(spec.RequireSSL)
 
 	c.audit, err = logger.Open(logger.Options{Store: spec.Store, ClusterID: spec.ID, Version: PadbVersion,
-		Clock: spec.Clock, Logger: spec.Logger})
+		Clock: spec.Clock, Logger: spec.Logger, WALDir: spec.WALDir})
 	if err != nil {
 		return nil, fmt.Errorf("cluster %s: %w", spec.ID, err)
 	}
@@ -284,13 +287,13 @@ func (c *Cluster) DeliverLogs(ctx context.Context, d logger.Destination, holdBac
 	return c.audit.Deliver(ctx, d, holdBack)
 }
 
-// DeleteData removes everything a cluster kept in the store (catalog and audit records),
-// for DeleteCluster. The cluster must not be running.
-func DeleteData(db *store.DB, id string) error {
+// DeleteData removes everything a cluster kept in the store (catalog and audit records) and
+// its audit write-ahead log in walDir, for DeleteCluster. The cluster must not be running.
+func DeleteData(db *store.DB, id, walDir string) error {
 	if err := db.Space("cluster/" + id).DeleteAll(); err != nil {
 		return fmt.Errorf("delete cluster %s: %w", id, err)
 	}
-	return logger.DeleteData(db, id)
+	return logger.DeleteData(db, id, walDir)
 }
 
 // Reboot ends every session with FATAL 57P01, each with its "disconnecting session"

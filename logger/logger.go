@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -61,6 +62,16 @@ type Logger struct {
 	group  bool
 	groups atomic.Int64 // group commits made (for tests)
 
+	// With a write-ahead log (group commit with Options.WALDir), a group is durable once it
+	// is in the log; the behind goroutine then puts it in the store (see wal.go).
+	wal        *wal
+	behindMu   sync.Mutex
+	behind     []store.KV // for the store, in order
+	behindWake chan struct{}
+	behindReq  chan chan struct{} // drain, then ack
+	behindDone chan struct{}
+	walReset   chan chan struct{} // checkpoint the log now (Reset)
+
 	// delivers decides, when a record is made, whether it will be delivered to S3.
 	deliverMu sync.RWMutex
 	delivers  func(logType string) bool
@@ -78,6 +89,9 @@ type Options struct {
 	Logger  *slog.Logger // nil: slog.Default()
 	// Retention is how long records stay in the system tables; 0 means DefaultRetention.
 	Retention time.Duration
+	// WALDir is where the write-ahead log of records goes when the store syncs every commit
+	// (empty: records are committed to the store in groups, one sync each).
+	WALDir string
 }
 
 // DefaultRetention is how long the system tables keep records: Redshift keeps STL logs for
@@ -97,25 +111,31 @@ func Open(o Options) (*Logger, error) {
 	}
 	space := o.Store.Space("logger/" + o.ClusterID)
 	l := &Logger{
-		space:   space,
-		clock:   o.Clock,
-		version: o.Version,
-		log:     o.Logger.With("subsystem", "logger", "cluster", o.ClusterID),
-		seq:     space.Counter("seq/record", 1, idBlock),
-		pids:    space.Counter("seq/pid", firstPID+1, idBlock),
-		xids:    space.Counter("seq/xid", firstXID, idBlock),
-		queries: space.Counter("seq/query", firstQueryID, idBlock),
-		syncReq: make(chan chan struct{}),
-		stop:    make(chan struct{}),
-		done:    make(chan struct{}),
-		wake:    make(chan struct{}, 1),
-		linger:  make(chan struct{}, 1),
-		group:   space.Syncs(),
-		batched: !space.Durable(),
+		space:    space,
+		clock:    o.Clock,
+		version:  o.Version,
+		log:      o.Logger.With("subsystem", "logger", "cluster", o.ClusterID),
+		seq:      space.Counter("seq/record", 1, idBlock),
+		pids:     space.Counter("seq/pid", firstPID+1, idBlock),
+		xids:     space.Counter("seq/xid", firstXID, idBlock),
+		queries:  space.Counter("seq/query", firstQueryID, idBlock),
+		syncReq:  make(chan chan struct{}),
+		walReset: make(chan chan struct{}),
+		stop:     make(chan struct{}),
+		done:     make(chan struct{}),
+		wake:     make(chan struct{}, 1),
+		linger:   make(chan struct{}, 1),
+		group:    space.Syncs(),
+		batched:  !space.Durable(),
 	}
 	l.retention = o.Retention
 	if l.retention <= 0 {
 		l.retention = DefaultRetention
+	}
+	if l.group && o.WALDir != "" {
+		if err := l.openWAL(o.WALDir, o.ClusterID); err != nil {
+			return nil, err
+		}
 	}
 	go l.writer()
 	go l.pruner()
@@ -373,6 +393,19 @@ func (l *Logger) writer() {
 			}
 			kvs = append(kvs, store.KV{Key: completionKey(batch[i].QueryID), Val: b})
 		}
+		if l.wal != nil {
+			l.commitToWAL(recs, kvs)
+			if len(recs) > 0 {
+				l.groups.Add(1)
+				l.qmu.Lock()
+				expect = len(recs) + len(l.queue)
+				l.qmu.Unlock()
+			}
+			clear(recs)
+			clear(kvs)
+			recs, batch = recs[:0], batch[:0]
+			return
+		}
 		n, err := l.space.PutMany(kvs)
 		for i, r := range recs {
 			switch {
@@ -416,6 +449,11 @@ func (l *Logger) writer() {
 			flush()
 		case ack := <-l.syncReq:
 			flush()
+			l.drainBehind()
+			close(ack)
+		case ack := <-l.walReset:
+			flush()
+			l.checkpointWAL()
 			close(ack)
 		case <-l.stop:
 			timer.Stop()
@@ -423,6 +461,7 @@ func (l *Logger) writer() {
 			l.closed = true // from now on callers write their records themselves
 			l.qmu.Unlock()
 			flush()
+			l.closeWAL()
 			return
 		}
 	}
@@ -475,9 +514,10 @@ func (l *Logger) Sync() {
 	}
 }
 
-// settle has the records queued for a batch written, and waits for them.
+// settle has the records queued for a batch, or behind the write-ahead log, written to the
+// store, and waits for them.
 func (l *Logger) settle() {
-	if l.batched {
+	if l.batched || l.wal != nil {
 		l.Sync()
 	}
 }
@@ -511,9 +551,14 @@ func (l *Logger) completionsByQuery() (map[int64]Completion, error) {
 
 // DeleteData removes every record and counter of a cluster's audit log from the store, for
 // DeleteCluster. No Logger of that cluster may be open.
-func DeleteData(db *store.DB, clusterID string) error {
+func DeleteData(db *store.DB, clusterID, walDir string) error {
 	if err := db.Space("logger/" + clusterID).DeleteAll(); err != nil {
 		return fmt.Errorf("delete audit log of %s: %w", clusterID, err)
+	}
+	if walDir != "" {
+		if err := os.Remove(walPath(walDir, clusterID)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("delete audit write-ahead log of %s: %w", clusterID, err)
+		}
 	}
 	return nil
 }

@@ -254,10 +254,19 @@ func BenchmarkRecordStatement(b *testing.B) {
 		{"memory", func(*testing.B) store.Options { return store.Options{} }},
 		{"disk", func(b *testing.B) store.Options { return store.Options{Dir: b.TempDir()} }},
 		{"disk-fsync", func(b *testing.B) store.Options { return store.Options{Dir: b.TempDir(), Sync: true} }},
+		{"disk-fsync-wal", func(b *testing.B) store.Options { return store.Options{Dir: b.TempDir(), Sync: true} }},
 	} {
 		for _, par := range []int{1, 8} {
 			b.Run(fmt.Sprintf("%s/parallel=%d", mode.name, par), func(b *testing.B) {
-				l := openLogger(b, openStore(b, mode.opts(b)))
+				db := openStore(b, mode.opts(b))
+				l := openLogger(b, db)
+				if strings.HasSuffix(mode.name, "-wal") {
+					l.Close()
+					var err error
+					l, err = Open(Options{Store: db, ClusterID: "c1", Version: "1.0.1", WALDir: b.TempDir()})
+					require.NoError(b, err)
+					b.Cleanup(func() { l.Close() })
+				}
 				a := activity(1, 1)
 				a.Text = "select v from kv where k = $1"
 				cpu0 := cpuTime()

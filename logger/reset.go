@@ -22,5 +22,6 @@ func (l *Logger) Reset() (int, error) {
 			return removed, fmt.Errorf("reset audit log: %w", err)
 		}
 	}
+	l.resetWAL() // a restart must not replay what was removed
 	return removed, nil
 }
