@@ -229,29 +229,35 @@ func (l *Logger) put(logType string, rec any) error {
 // statement wakes no goroutine of the writer's or the store's; readers of the records
 // (Sync) have the batch written first.
 func (l *Logger) putBatched(logType string, val []byte) error {
-	l.qmu.Lock()
-	if l.closed { // the writer is gone: a write of its own
-		l.qmu.Unlock()
-		seq, err := l.seq.Next()
-		if err != nil {
-			return fmt.Errorf("audit %s record: %w", logType, err)
-		}
-		if err := l.space.Put(recordKey(logType, seq), val); err != nil {
-			return fmt.Errorf("write %s record: %w", logType, err)
-		}
-		return nil
+	queued, n, err := l.enqueue(logType, val, nil)
+	if err == nil && queued {
+		l.nudge(n)
 	}
-	// The sequence number is taken under qmu so that queue order is sequence order.
+	return err
+}
+
+// enqueue queues a record for the writer (with done, for a waiter) and reports how many
+// records and completions are queued then. With the writer gone (after Close) the record is
+// written at once instead, and queued is false. The sequence number is taken under qmu so
+// that queue order is sequence order.
+func (l *Logger) enqueue(logType string, val []byte, done chan error) (queued bool, n int, err error) {
+	l.qmu.Lock()
 	seq, err := l.seq.Next()
 	if err != nil {
 		l.qmu.Unlock()
-		return fmt.Errorf("audit %s record: %w", logType, err)
+		return false, 0, fmt.Errorf("audit %s record: %w", logType, err)
 	}
-	l.queue = append(l.queue, pendingRecord{key: recordKey(logType, seq), val: val})
-	n := len(l.queue) + len(l.completions)
+	if l.closed {
+		l.qmu.Unlock()
+		if err := l.space.Put(recordKey(logType, seq), val); err != nil {
+			return false, 0, fmt.Errorf("write %s record: %w", logType, err)
+		}
+		return false, 0, nil
+	}
+	l.queue = append(l.queue, pendingRecord{key: recordKey(logType, seq), val: val, done: done})
+	n = len(l.queue) + len(l.completions)
 	l.qmu.Unlock()
-	l.nudge(n)
-	return nil
+	return true, n, nil
 }
 
 // nudge tells the writer of a batch of n things queued: the first arms the linger timer, a
@@ -268,26 +274,10 @@ func (l *Logger) nudge(n int) {
 // putGrouped queues a record for the writer's next group commit and waits for it.
 func (l *Logger) putGrouped(logType string, val []byte) error {
 	done := make(chan error, 1)
-	l.qmu.Lock()
-	if l.closed { // the writer is gone: a write of its own
-		l.qmu.Unlock()
-		seq, err := l.seq.Next()
-		if err != nil {
-			return fmt.Errorf("audit %s record: %w", logType, err)
-		}
-		if err := l.space.Put(recordKey(logType, seq), val); err != nil {
-			return fmt.Errorf("write %s record: %w", logType, err)
-		}
-		return nil
+	queued, _, err := l.enqueue(logType, val, done)
+	if err != nil || !queued {
+		return err
 	}
-	// The sequence number is taken under qmu so that queue order is sequence order.
-	seq, err := l.seq.Next()
-	if err != nil {
-		l.qmu.Unlock()
-		return fmt.Errorf("audit %s record: %w", logType, err)
-	}
-	l.queue = append(l.queue, pendingRecord{key: recordKey(logType, seq), val: val, done: done})
-	l.qmu.Unlock()
 	signal(l.wake)
 	if err := <-done; err != nil {
 		return fmt.Errorf("write %s record: %w", logType, err)
