@@ -23,13 +23,15 @@ const (
 
 // Datashare is a datashare of the cluster, made with CREATE DATASHARE.
 type Datashare struct {
-	Name             string              `json:"name"`
-	Database         string              `json:"database"`
-	Owner            string              `json:"owner"`
-	PublicAccessible bool                `json:"public_accessible"`
-	Objects          []string            `json:"objects,omitempty"` // "SCHEMA s", "TABLE s.t"
-	Created          time.Time           `json:"created"`
-	Consumers        []DatashareConsumer `json:"consumers,omitempty"`
+	Name             string   `json:"name"`
+	Database         string   `json:"database"`
+	Owner            string   `json:"owner"`
+	PublicAccessible bool     `json:"public_accessible"`
+	Objects          []string `json:"objects,omitempty"` // "SCHEMA s", "TABLE s.t"
+	// IncludeNew are the schemas whose new tables the datashare takes in (SET INCLUDENEW).
+	IncludeNew []string            `json:"include_new,omitempty"`
+	Created    time.Time           `json:"created"`
+	Consumers  []DatashareConsumer `json:"consumers,omitempty"`
 }
 
 // DatashareConsumer is a consumer a datashare was granted to, and its association status.
@@ -43,8 +45,13 @@ type DatashareConsumer struct {
 
 const keyDatashare = "datashare/"
 
-// ErrNoDatashare is returned for a datashare the cluster does not have; use errors.Is.
-var ErrNoDatashare = errors.New("no such datashare")
+// ErrNoDatashare is returned for a datashare the cluster does not have, or a consumer it
+// was not granted to; ErrDatashareState for an association not in a state for the change.
+// Use errors.Is.
+var (
+	ErrNoDatashare    = errors.New("no such datashare")
+	ErrDatashareState = errors.New("datashare association state")
+)
 
 // Datashares lists the cluster's datashares by name.
 func (c *Cluster) Datashares() ([]Datashare, error) {
@@ -107,9 +114,9 @@ func (c *Cluster) SetDatashareStatus(name, consumer, status string) (Datashare, 
 	dc := &d.Consumers[i]
 	switch {
 	case status == ShareAuthorized && dc.Status != SharePendingAuthorization && dc.Status != ShareDeauthorized:
-		return *d, fmt.Errorf("datashare %s: the association with %s is %s, not pending authorization", name, consumer, dc.Status)
+		return *d, fmt.Errorf("datashare %s: the association with %s is %s, not pending authorization: %w", name, consumer, dc.Status, ErrDatashareState)
 	case status == ShareDeauthorized && dc.Status == ShareDeauthorized:
-		return *d, fmt.Errorf("datashare %s: the association with %s is deauthorized already", name, consumer)
+		return *d, fmt.Errorf("datashare %s: the association with %s is deauthorized already: %w", name, consumer, ErrDatashareState)
 	}
 	dc.Status, dc.StatusChanged = status, c.clock.Now().UTC()
 	return *d, c.saveDatashare(d)
@@ -163,9 +170,19 @@ func (s *session) datashare(ctx context.Context, stmt sql.Statement) (string, er
 		switch {
 		case p.Set == "PUBLICACCESSIBLE":
 			d.PublicAccessible = p.SetValue
-		case p.Set != "":
-			// INCLUDENEW: new tables of shared schemas are added by name when they exist;
-			// fakeshift keeps no list of them, so the setting changes nothing it serves.
+		case p.Set == "INCLUDENEW":
+			for _, schema := range p.Objects {
+				if err := s.checkShared(ctx, "SCHEMA", schema); err != nil {
+					return "", err
+				}
+				i := slices.Index(d.IncludeNew, schema)
+				switch {
+				case p.SetValue && i < 0:
+					d.IncludeNew = append(d.IncludeNew, schema)
+				case !p.SetValue && i >= 0:
+					d.IncludeNew = slices.Delete(d.IncludeNew, i, i+1)
+				}
+			}
 		default:
 			for _, o := range p.Objects {
 				if err := s.checkShared(ctx, p.ObjectKind, o); err != nil {

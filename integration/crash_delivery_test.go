@@ -32,34 +32,14 @@ func TestCrashDuringDeliveries(t *testing.T) {
 			s3.New(s3.Options{Region: "us-east-1", BaseEndpoint: aws.String(url), Credentials: creds, UsePathStyle: true})
 	}
 	rs, s3c := clients(rb.httpURL)
-	_, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("crash-logs")})
-	require.NoError(t, err)
-	_, err = s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("crash-logs"), Policy: aws.String(
-		`{"Statement":[{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":["s3:PutObject","s3:GetBucketAcl"],` +
-			`"Resource":["arn:aws:s3:::crash-logs","arn:aws:s3:::crash-logs/*"]}]}`)})
-	require.NoError(t, err)
-	_, err = rs.EnableLogging(ctx, &redshift.EnableLoggingInput{ClusterIdentifier: aws.String("fakeshift"),
+	logBucket(t, s3c, "crash-logs")
+	_, err := rs.EnableLogging(ctx, &redshift.EnableLoggingInput{ClusterIdentifier: aws.String("fakeshift"),
 		BucketName: aws.String("crash-logs"), S3KeyPrefix: aws.String("audit/"), LogExports: []string{"userlog"}})
 	require.NoError(t, err)
 
 	conn, err := pgx.Connect(ctx, rb.dsn("awsuser", "Fakeshift1"))
 	require.NoError(t, err)
-	var wg sync.WaitGroup
-	stop := make(chan struct{})
-	wg.Go(func() { // deliveries back to back
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			resp, err := http.Post(rb.httpURL+"/_fakeshift/flush", "application/json", nil)
-			if err != nil {
-				return
-			}
-			resp.Body.Close()
-		}
-	})
+	stopFlushing := flushBackToBack(rb.httpURL)
 	deadline := time.Now().Add(1500 * time.Millisecond)
 	for i := 0; time.Now().Before(deadline); i++ {
 		if _, err := conn.Exec(ctx, fmt.Sprintf("create user crash_d_%d password 'Crashpass1'", i)); err != nil {
@@ -68,8 +48,7 @@ func TestCrashDuringDeliveries(t *testing.T) {
 	}
 	require.NoError(t, rb.cmd.Process.Kill())
 	<-rb.done
-	close(stop)
-	wg.Wait()
+	stopFlushing()
 
 	rb = startBinary(t, args...)
 	rs, s3c = clients(rb.httpURL)
@@ -103,4 +82,26 @@ func TestCrashDuringDeliveries(t *testing.T) {
 		require.Equal(t, 1, seen[u], "user %s in the delivered files", u)
 	}
 	require.Len(t, seen, len(want), "no line for a user that does not exist")
+}
+
+// flushBackToBack posts /_fakeshift/flush to url in a loop, until the process is gone or
+// the returned stop is called (which waits for the loop to end).
+func flushBackToBack(url string) (stop func()) {
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	wg.Go(func() {
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			resp, err := http.Post(url+"/_fakeshift/flush", "application/json", nil)
+			if err != nil {
+				return
+			}
+			resp.Body.Close()
+		}
+	})
+	return func() { close(done); wg.Wait() }
 }

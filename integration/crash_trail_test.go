@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -43,22 +42,7 @@ func TestCrashDuringTrailDeliveries(t *testing.T) {
 		require.Equal(t, http.StatusOK, code, "%s: %s", op, out)
 	}
 
-	var wg sync.WaitGroup
-	stop := make(chan struct{})
-	wg.Go(func() { // deliveries back to back
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			resp, err := http.Post(rb.httpURL+"/_fakeshift/flush", "application/json", nil)
-			if err != nil {
-				return
-			}
-			resp.Body.Close()
-		}
-	})
+	stopFlushing := flushBackToBack(rb.httpURL)
 	answered := map[string]bool{} // buckets whose CreateBucket was answered
 	deadline := time.Now().Add(1500 * time.Millisecond)
 	for i := 0; time.Now().Before(deadline); i++ {
@@ -70,8 +54,7 @@ func TestCrashDuringTrailDeliveries(t *testing.T) {
 	}
 	require.NoError(t, rb.cmd.Process.Kill())
 	<-rb.done
-	close(stop)
-	wg.Wait()
+	stopFlushing()
 	require.Greater(t, len(answered), 10, "calls answered before the kill")
 	t.Logf("%d CreateBucket calls answered before the kill", len(answered))
 

@@ -90,17 +90,7 @@ func TestLogDelivery(t *testing.T) {
 	_, err = s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(policy)})
 	require.NoError(t, err)
 
-	// User activity logging on the default cluster: a group, and the reboot that applies it.
-	_, err = rs.CreateClusterParameterGroup(ctx, &redshift.CreateClusterParameterGroupInput{ParameterGroupName: aws.String("activity"),
-		ParameterGroupFamily: aws.String("redshift-2.0"), Description: aws.String("activity")})
-	require.NoError(t, err)
-	_, err = rs.ModifyClusterParameterGroup(ctx, &redshift.ModifyClusterParameterGroupInput{ParameterGroupName: aws.String("activity"),
-		Parameters: []rstypes.Parameter{{ParameterName: aws.String("enable_user_activity_logging"), ParameterValue: aws.String("true")}}})
-	require.NoError(t, err)
-	_, err = rs.ModifyCluster(ctx, &redshift.ModifyClusterInput{ClusterIdentifier: aws.String("fakeshift"), ClusterParameterGroupName: aws.String("activity")})
-	require.NoError(t, err)
-	_, err = rs.RebootCluster(ctx, &redshift.RebootClusterInput{ClusterIdentifier: aws.String("fakeshift")})
-	require.NoError(t, err)
+	activityLogging(t, rs) // a group, and the reboot that applies it
 	_, err = rs.EnableLogging(ctx, &redshift.EnableLoggingInput{ClusterIdentifier: aws.String("fakeshift"), BucketName: aws.String(bucket),
 		S3KeyPrefix: aws.String("audit/")})
 	require.NoError(t, err)
@@ -331,14 +321,6 @@ func TestLogDeliveryMore(t *testing.T) {
 	ctx := context.Background()
 	rs := redshiftClient(f)
 	owner, other := s3Client(f, "test", "test"), s3Client(f, "other", "other")
-	policy := `{"Statement":[{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":["s3:PutObject","s3:GetBucketAcl"],` +
-		`"Resource":["arn:aws:s3:::more-logs","arn:aws:s3:::more-logs/*"]}]}`
-	makeBucket := func(c *s3.Client) {
-		_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("more-logs")})
-		require.NoError(t, err)
-		_, err = c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("more-logs"), Policy: aws.String(policy)})
-		require.NoError(t, err)
-	}
 	status := func() *redshift.DescribeLoggingStatusOutput {
 		st, err := rs.DescribeLoggingStatus(ctx, &redshift.DescribeLoggingStatusInput{ClusterIdentifier: aws.String("fakeshift")})
 		require.NoError(t, err)
@@ -348,7 +330,7 @@ func TestLogDeliveryMore(t *testing.T) {
 		_, err := f.Master().Exec(ctx, "create user "+name+" password 'Passw0rd1'")
 		require.NoError(t, err)
 	}
-	makeBucket(owner)
+	logBucket(t, owner, "more-logs")
 	_, err := rs.EnableLogging(ctx, &redshift.EnableLoggingInput{ClusterIdentifier: aws.String("fakeshift"),
 		BucketName: aws.String("more-logs"), S3KeyPrefix: aws.String("audit/"), LogExports: []string{"userlog"}})
 	require.NoError(t, err)
@@ -369,7 +351,7 @@ func TestLogDeliveryMore(t *testing.T) {
 	}
 	_, err = owner.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("more-logs")})
 	require.NoError(t, err)
-	makeBucket(other)
+	logBucket(t, other, "more-logs")
 	user("m2")
 	flush(t, f)
 	require.Equal(t, "The bucket owner has changed. Amazon Redshift cannot upload logs to bucket more-logs.", aws.ToString(status().LastFailureMessage))
@@ -405,13 +387,8 @@ func TestPeriodicDelivery(t *testing.T) {
 	ctx := context.Background()
 	rs := redshiftClient(f)
 	s3c := s3Client(f, "test", "test")
-	_, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("periodic-logs")})
-	require.NoError(t, err)
-	_, err = s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("periodic-logs"), Policy: aws.String(
-		`{"Statement":[{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":["s3:PutObject","s3:GetBucketAcl"],` +
-			`"Resource":["arn:aws:s3:::periodic-logs","arn:aws:s3:::periodic-logs/*"]}]}`)})
-	require.NoError(t, err)
-	_, err = rs.EnableLogging(ctx, &redshift.EnableLoggingInput{ClusterIdentifier: aws.String("fakeshift"),
+	logBucket(t, s3c, "periodic-logs")
+	_, err := rs.EnableLogging(ctx, &redshift.EnableLoggingInput{ClusterIdentifier: aws.String("fakeshift"),
 		BucketName: aws.String("periodic-logs"), S3KeyPrefix: aws.String("audit/"), LogExports: []string{"userlog"}})
 	require.NoError(t, err)
 	for _, u := range []string{"p1", "p2"} {
@@ -424,4 +401,31 @@ func TestPeriodicDelivery(t *testing.T) {
 	got := logLines(t, s3c, "periodic-logs")["userlog"]
 	require.Len(t, got, 1, "p2, the newest, is held back")
 	require.True(t, strings.HasPrefix(got[0], "101|p1 |"), got[0])
+}
+
+// logBucket makes bucket with a policy that lets Redshift deliver audit logs to it.
+func logBucket(t *testing.T, c *s3.Client, bucket string) {
+	t.Helper()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)})
+	require.NoError(t, err)
+	_, err = c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(redshiftLogPolicy(bucket))})
+	require.NoError(t, err)
+}
+
+// activityLogging turns user activity logging on for the default cluster, as a user does:
+// a parameter group with enable_user_activity_logging, and the reboot that applies it.
+func activityLogging(t *testing.T, rs *redshift.Client) {
+	t.Helper()
+	ctx := context.Background()
+	_, err := rs.CreateClusterParameterGroup(ctx, &redshift.CreateClusterParameterGroupInput{ParameterGroupName: aws.String("activity"),
+		ParameterGroupFamily: aws.String("redshift-2.0"), Description: aws.String("activity")})
+	require.NoError(t, err)
+	_, err = rs.ModifyClusterParameterGroup(ctx, &redshift.ModifyClusterParameterGroupInput{ParameterGroupName: aws.String("activity"),
+		Parameters: []rstypes.Parameter{{ParameterName: aws.String("enable_user_activity_logging"), ParameterValue: aws.String("true")}}})
+	require.NoError(t, err)
+	_, err = rs.ModifyCluster(ctx, &redshift.ModifyClusterInput{ClusterIdentifier: aws.String("fakeshift"), ClusterParameterGroupName: aws.String("activity")})
+	require.NoError(t, err)
+	_, err = rs.RebootCluster(ctx, &redshift.RebootClusterInput{ClusterIdentifier: aws.String("fakeshift")})
+	require.NoError(t, err)
 }

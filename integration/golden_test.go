@@ -13,8 +13,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/redshift"
-	rstypes "github.com/aws/aws-sdk-go-v2/service/redshift/types"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/require"
 
 	"github.com/fakeshift/fakeshift"
@@ -34,23 +32,9 @@ func TestLogFilesGolden(t *testing.T) {
 	ctx := context.Background()
 	rs := redshiftClient(f)
 	s3c := s3Client(f, "test", "test")
-	_, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("golden-logs")})
-	require.NoError(t, err)
-	_, err = s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("golden-logs"), Policy: aws.String(
-		`{"Statement":[{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":["s3:PutObject","s3:GetBucketAcl"],` +
-			`"Resource":["arn:aws:s3:::golden-logs","arn:aws:s3:::golden-logs/*"]}]}`)})
-	require.NoError(t, err)
-	_, err = rs.CreateClusterParameterGroup(ctx, &redshift.CreateClusterParameterGroupInput{ParameterGroupName: aws.String("activity"),
-		ParameterGroupFamily: aws.String("redshift-2.0"), Description: aws.String("activity")})
-	require.NoError(t, err)
-	_, err = rs.ModifyClusterParameterGroup(ctx, &redshift.ModifyClusterParameterGroupInput{ParameterGroupName: aws.String("activity"),
-		Parameters: []rstypes.Parameter{{ParameterName: aws.String("enable_user_activity_logging"), ParameterValue: aws.String("true")}}})
-	require.NoError(t, err)
-	_, err = rs.ModifyCluster(ctx, &redshift.ModifyClusterInput{ClusterIdentifier: aws.String("fakeshift"), ClusterParameterGroupName: aws.String("activity")})
-	require.NoError(t, err)
-	_, err = rs.RebootCluster(ctx, &redshift.RebootClusterInput{ClusterIdentifier: aws.String("fakeshift")})
-	require.NoError(t, err)
-	_, err = rs.EnableLogging(ctx, &redshift.EnableLoggingInput{ClusterIdentifier: aws.String("fakeshift"), BucketName: aws.String("golden-logs")})
+	logBucket(t, s3c, "golden-logs")
+	activityLogging(t, rs)
+	_, err := rs.EnableLogging(ctx, &redshift.EnableLoggingInput{ClusterIdentifier: aws.String("fakeshift"), BucketName: aws.String("golden-logs")})
 	require.NoError(t, err)
 
 	master := f.Master()

@@ -3,8 +3,8 @@ package redshiftapi
 import (
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/fakeshift/fakeshift/cluster"
 )
@@ -149,8 +149,9 @@ func (s *API) setShareStatus(c *call, status string) (any, error) {
 		if errors.Is(err, cluster.ErrNoDatashare) {
 			return nil, InvalidDataShare("The datashare " + arn + " is not shared with the consumer " + consumer + ".")
 		}
-		if strings.HasPrefix(err.Error(), "datashare ") {
-			return nil, InvalidDataShare(err.Error())
+		if errors.Is(err, cluster.ErrDatashareState) {
+			return nil, InvalidDataShare(fmt.Sprintf("The datashare %s cannot change to %s for the consumer %s: its association is %s.",
+				arn, status, consumer, associationStatus(d, consumer)))
 		}
 		return nil, err
 	}
@@ -242,4 +243,14 @@ func (s *API) listShares(c *call, keep func(sharedCluster, cluster.Datashare) bo
 		res.DataShares = append(res.DataShares, d)
 	}
 	return res, nil
+}
+
+// associationStatus is the status of a consumer's association with a datashare.
+func associationStatus(d cluster.Datashare, consumer string) string {
+	for _, c := range d.Consumers {
+		if c.Identifier == consumer {
+			return c.Status
+		}
+	}
+	return "absent"
 }

@@ -46,7 +46,6 @@ func s3err(code string, status int, msg string) *Error {
 }
 
 func (e *Error) withBucket(b string) *Error { c := *e; c.BucketName = b; return &c }
-func (e *Error) withKey(k string) *Error    { c := *e; c.Key = k; return &c }
 func (e *Error) withArg(name, value string) *Error {
 	c := *e
 	c.Extra = append(append([]xmlField(nil), e.Extra...),

@@ -30,7 +30,13 @@ func (t inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return nil, errors.New("s3fake: in-process request without a principal (use auth.WithPrincipal)")
 	}
-	r := req.Clone(context.WithValue(req.Context(), inProcessKey{}, p))
+	return ServeInProcess(t.s, req.WithContext(context.WithValue(req.Context(), inProcessKey{}, p))), nil
+}
+
+// ServeInProcess serves req with h without a network, as if it came from 127.0.0.1, and
+// returns the response, buffered whole. The response's Request is req.
+func ServeInProcess(h http.Handler, req *http.Request) *http.Response {
+	r := req.Clone(req.Context())
 	if r.Host == "" {
 		r.Host = req.URL.Host
 	}
@@ -40,10 +46,8 @@ func (t inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
 		r.Body = http.NoBody
 	}
 	rec := newCapture()
-	t.s.ServeHTTP(rec, r)
-	if r.Body != nil {
-		r.Body.Close()
-	}
+	h.ServeHTTP(rec, r)
+	r.Body.Close()
 	if rec.status == 0 {
 		rec.status = http.StatusOK
 	}
@@ -57,5 +61,5 @@ func (t inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
 		Body:          io.NopCloser(bytes.NewReader(rec.body.Bytes())),
 		ContentLength: int64(rec.body.Len()),
 		Request:       req,
-	}, nil
+	}
 }

@@ -5,7 +5,8 @@ package sql
 //
 //	CREATE DATASHARE name [ [SET] PUBLICACCESSIBLE [=] {TRUE|FALSE} ]
 //	ALTER DATASHARE name {ADD|REMOVE} {SCHEMA s | TABLE t [, ...] | ALL TABLES IN SCHEMA s [, ...]}
-//	ALTER DATASHARE name SET {PUBLICACCESSIBLE|INCLUDENEW} [=] {TRUE|FALSE} [FOR SCHEMA s]
+//	ALTER DATASHARE name SET PUBLICACCESSIBLE [=] {TRUE|FALSE}
+//	ALTER DATASHARE name SET INCLUDENEW [=] {TRUE|FALSE} FOR SCHEMA s
 //	DROP DATASHARE name
 //	GRANT USAGE ON DATASHARE name TO {ACCOUNT 'id' | NAMESPACE 'guid'}
 //	REVOKE USAGE ON DATASHARE name FROM {ACCOUNT 'id' | NAMESPACE 'guid'}
@@ -118,14 +119,17 @@ func (p *parser) datashare() (Statement, error) {
 		default:
 			return nil, p.errAt(p.peek())
 		}
-		a.SetValue, err = p.boolValue()
-		if err == nil && a.Set == "INCLUDENEW" && p.optional("for") != "" {
-			if err = p.expect("schema"); err == nil {
-				var s string
-				s, err = p.qualified()
-				a.Objects = []string{s}
+		if a.SetValue, err = p.boolValue(); err != nil || a.Set != "INCLUDENEW" {
+			return a, err
+		}
+		// INCLUDENEW names its schema: FOR SCHEMA s.
+		for _, w := range []string{"for", "schema"} {
+			if err := p.expect(w); err != nil {
+				return nil, err
 			}
 		}
+		s, err := p.ident()
+		a.Objects = []string{s}
 		return a, err
 	case "add":
 		a.Add = true

@@ -34,7 +34,7 @@ func TestParseDatashare(t *testing.T) {
 	for _, bad := range []string{
 		"create datashare", "alter datashare s add", "alter datashare s add view v",
 		"grant usage on datashare s to bob", "alter datashare s set publicaccessible maybe",
-		"drop datashare s cascade",
+		"drop datashare s cascade", "alter datashare s set includenew = true",
 	} {
 		_, err := Parse(bad)
 		require.Error(t, err, bad)

@@ -71,9 +71,6 @@ func versionKey(bucket, key string, seq uint64) []byte {
 // isVersion reports whether k, found under a key's version prefix, is one of its versions.
 func isVersion(prefix, k []byte) bool { return len(k) == len(prefix)+8 }
 
-// seqOfVersionKey is the sequence number a version key ends with.
-func seqOfVersionKey(k []byte) uint64 { return ^binary.BigEndian.Uint64(k[len(k)-8:]) }
-
 // partPrefix is the prefix of the part records of one upload.
 func partPrefix(bucket, key string, id gofakes3.UploadID) []byte {
 	return []byte(famPart + bucket + "\x00" + key + "\x00" + string(id) + "\x00")

@@ -680,21 +680,6 @@ func init() {
 	}
 }
 
-// call writes name(args...) with each argument rewritten.
-func (r *rewriter) call(name string, open, close int) string {
-	var b strings.Builder
-	b.WriteString(name)
-	b.WriteString("(")
-	for i, a := range r.args(open, close) {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(r.text(a[0], a[1]))
-	}
-	b.WriteString(")")
-	return b.String()
-}
-
 func renameCall(name string) dialectFunc {
 	return func(r *rewriter, k, open, close int) (int, string) {
 		return close + 1 - k, name + r.src[r.toks[k].End:r.toks[open].Start] + "(" + r.text(open+1, close) + ")"
