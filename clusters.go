@@ -192,10 +192,10 @@ func (s *Server) clusterIDs() []string {
 	return ids
 }
 
-// walDir is where the clusters' audit loggers keep their write-ahead logs: with --fsync on
-// disk only (without fsync, a record is durable against a kill once the store has it).
+// walDir is where the clusters' audit loggers keep their write-ahead logs of records: under
+// the data directory (none in memory).
 func (s *Server) walDir() string {
-	if s.cfg.DataDir == "" || !s.cfg.Fsync {
+	if s.cfg.DataDir == "" {
 		return ""
 	}
 	return filepath.Join(s.cfg.DataDir, "wal")

@@ -52,8 +52,8 @@ type Spec struct {
 	TLS        *tls.Config
 	Store      *store.DB
 	OpenEngine EngineOpener
-	// WALDir is where the audit logger keeps its write-ahead log when the store syncs every
-	// commit (empty: none; see logger.Options.WALDir).
+	// WALDir is where the audit logger keeps its write-ahead log of records; required with a
+	// store on disk (see logger.Options.WALDir).
 	WALDir string
 	// Clock tells the time; nil means the wall clock.
 	Clock clock.Clock

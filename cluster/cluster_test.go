@@ -28,6 +28,9 @@ func serve(t *testing.T, db *store.DB, opts ...func(*cluster.Spec)) (*cluster.Cl
 			return duckdb.Open(ctx, duckdb.Config{Source: source})
 		},
 	}
+	if db.Durable() {
+		spec.WALDir = t.TempDir()
+	}
 	for _, o := range opts {
 		o(&spec)
 	}

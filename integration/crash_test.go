@@ -151,6 +151,8 @@ func crashAndRecover(t *testing.T, extra ...string) {
 	conn, err := pgx.Connect(ctx, rb2.dsn("awsuser", "Fakeshift1"))
 	require.NoError(t, err, "master login after the restart: %s", rb2.stderr)
 	defer conn.Close(ctx)
+	// Records still queued for the store at the kill came back from the write-ahead log.
+	require.Contains(t, rb2.stderr.String(), "audit records replayed from the write-ahead log")
 
 	status := map[string]string{} // marker -> status of its statement
 	rows, err := conn.Query(ctx, "select query_text, status from sys_query_history where query_text like '%crash_c%'")

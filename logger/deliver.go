@@ -66,7 +66,7 @@ type manifest struct {
 func (l *Logger) Deliver(ctx context.Context, d Destination, holdBack bool) ([]Delivered, error) {
 	l.deliverLock.Lock()
 	defer l.deliverLock.Unlock()
-	l.settle()
+	l.Sync()
 	var out []Delivered
 	var errs []error
 	for _, logType := range LogTypes {

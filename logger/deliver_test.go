@@ -103,12 +103,12 @@ func TestDeliver(t *testing.T) {
 // TestDeliverAfterCrash: a manifest saved before an upload that never finished sends the
 // same records to the same key, once.
 func TestDeliverAfterCrash(t *testing.T) {
-	dir := t.TempDir()
+	dir, walDir := t.TempDir(), t.TempDir()
 	clk := clock.NewManual(time.Date(2026, 11, 23, 14, 5, 0, 0, time.UTC))
 	open := func() (*store.DB, *Logger) {
 		db, err := store.Open(store.Options{Dir: dir})
 		require.NoError(t, err)
-		l, err := Open(Options{Store: db, ClusterID: "c1", Clock: clk})
+		l, err := Open(Options{Store: db, ClusterID: "c1", Clock: clk, WALDir: walDir})
 		require.NoError(t, err)
 		return db, l
 	}

@@ -42,7 +42,7 @@ type recordHead struct {
 // file it may be): retention empties the tables, never what the log files are owed. It returns how many records went.
 func (l *Logger) Prune() (int, error) {
 	cutoff := l.clock.Now().Add(-l.retention)
-	l.settle()
+	l.Sync()
 	pruned := 0
 	for _, logType := range LogTypes {
 		delivered := l.deliveredUpTo(logType)

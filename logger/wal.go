@@ -9,19 +9,21 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/fakeshift/fakeshift/store"
 )
 
-// The write-ahead log of audit records, used when the store syncs every commit (--fsync):
-// a group of records is durable once it is appended here and the file is fdatasync'ed, one
-// sync of one preallocated file (about 150 µs on the benchmark VM, against 250–390 µs for a
-// badger commit, which syncs two files). The records then go to the store behind the
-// sessions' backs, in larger batches. A checkpoint, once the store has every record of the
-// log, starts the log again with a new epoch; a restart replays into the store what the log
-// holds of the current epoch.
+// The write-ahead log of audit records, used when the store is on disk. A session appends
+// its record here (one write to a file, kept by the operating system when the process is
+// killed) before it queues the record for the store's batches, and with --fsync it waits
+// until a sync of the log covers the record: one fdatasync of one preallocated file (about
+// 150 µs on the benchmark VM, against 250–390 µs for a badger commit, which syncs two
+// files), shared by every session whose record was appended before the sync began. A
+// checkpoint, once the store has every record of the log, starts the log again with a new
+// epoch; a restart replays into the store what the log holds of the current epoch.
 //
 // Layout: a 4 KiB header (magic, epoch, its CRC), then entries, each
 // [u32 payload length][u32 CRC-32C of epoch and payload][payload], the payload being
@@ -30,23 +32,46 @@ import (
 const (
 	walMagic      = "FSWAL001"
 	walHeaderSize = 4096
-	walFileSize   = 64 << 20 // preallocated: appends change no file metadata
+	walFileSize   = 64 << 20
 	// walCheckpointAt is the fill at which the log is started again, once the store has
 	// caught up with it.
 	walCheckpointAt = walFileSize / 2
+	// groupDelay bounds how long the leader of a sync waits for its group (see gather).
+	groupDelay = 400 * time.Microsecond
 )
 
 var walTable = crc32.MakeTable(crc32.Castagnoli)
 
-// wal is one cluster's write-ahead log of audit records. Its methods are called by the
-// logger's writer and, for checkpoints, by Reset; mu serialises them.
+// wal is one cluster's write-ahead log of audit records. Appends and checkpoints hold mu.
+// Positions (pos) count the bytes appended since the log was opened, across checkpoints,
+// so that a session can wait for its record whatever checkpoint came in between.
 type wal struct {
 	mu    sync.Mutex
 	f     *os.File
 	path  string
 	epoch uint64
-	off   int64
-	buf   []byte
+	off   int64  // where the next entry goes in the file
+	size  int64  // of the file: walFileSize, or more for a record that needs more
+	buf   []byte // an entry being encoded
+	// syncs: every append is to be synced before its writer goes on (--fsync).
+	syncs bool
+	// appended is the position after the last completed append. It is written under mu and
+	// read, by syncs, without it.
+	appended atomic.Int64
+
+	smu      sync.Mutex
+	synced   int64      // every append up to here is durable
+	syncing  bool       // a sync is under way (or gathering its group)
+	syncDone *sync.Cond // on smu: a sync ended
+	syncN    atomic.Int64
+
+	// Gathering a group (see gather): records counts the appends; a sync began when records
+	// was lastStart, and covered expect records.
+	records   atomic.Int64
+	lastStart atomic.Int64
+	expect    atomic.Int64
+	gathered  chan struct{} // capacity 1: the group the leader waits for is complete
+	gatherT   *time.Timer   // the leader's
 }
 
 // walPath is the log file of a cluster under dir.
@@ -54,7 +79,7 @@ func walPath(dir, clusterID string) string { return filepath.Join(dir, "audit-"+
 
 // openWAL opens (or makes) the log and returns the entries of its current epoch, which the
 // caller must put in the store before calling checkpoint.
-func openWAL(dir, clusterID string) (*wal, []pendingRecord, error) {
+func openWAL(dir, clusterID string) (*wal, []store.KV, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, nil, fmt.Errorf("make audit log directory: %w", err)
 	}
@@ -64,18 +89,23 @@ func openWAL(dir, clusterID string) (*wal, []pendingRecord, error) {
 		return nil, nil, fmt.Errorf("open audit write-ahead log: %w", err)
 	}
 	w := &wal{f: f, path: path, off: walHeaderSize}
+	w.syncDone = sync.NewCond(&w.smu)
+	w.gathered = make(chan struct{}, 1)
+	w.gatherT = time.NewTimer(groupDelay)
+	w.gatherT.Stop()
 	fi, err := f.Stat()
 	if err != nil {
 		f.Close()
 		return nil, nil, fmt.Errorf("stat audit write-ahead log: %w", err)
 	}
-	if fi.Size() < walFileSize {
-		if err := f.Truncate(walFileSize); err != nil {
+	w.size = fi.Size()
+	if w.size < walFileSize {
+		if err := w.grow(walFileSize); err != nil {
 			f.Close()
-			return nil, nil, fmt.Errorf("preallocate audit write-ahead log: %w", err)
+			return nil, nil, err
 		}
 	}
-	var recs []pendingRecord
+	var recs []store.KV
 	if epoch, ok := w.readHeader(); ok {
 		w.epoch = epoch
 		recs, err = w.replay()
@@ -99,11 +129,11 @@ func (w *wal) readHeader() (uint64, bool) {
 }
 
 // replay reads the entries of the current epoch.
-func (w *wal) replay() ([]pendingRecord, error) {
-	var recs []pendingRecord
+func (w *wal) replay() ([]store.KV, error) {
+	var recs []store.KV
 	var head [8]byte
 	off := int64(walHeaderSize)
-	for off+8 <= walFileSize {
+	for off+8 <= w.size {
 		if _, err := w.f.ReadAt(head[:], off); err != nil {
 			if errors.Is(err, io.EOF) {
 				break
@@ -111,7 +141,7 @@ func (w *wal) replay() ([]pendingRecord, error) {
 			return nil, fmt.Errorf("read audit write-ahead log: %w", err)
 		}
 		n := int64(binary.LittleEndian.Uint32(head[:4]))
-		if n < 2 || off+8+n > walFileSize {
+		if n < 2 || off+8+n > w.size {
 			break
 		}
 		payload := make([]byte, n)
@@ -125,7 +155,7 @@ func (w *wal) replay() ([]pendingRecord, error) {
 		if 2+kl > len(payload) {
 			break
 		}
-		recs = append(recs, pendingRecord{key: payload[2 : 2+kl], val: payload[2+kl:]})
+		recs = append(recs, store.KV{Key: payload[2 : 2+kl], Val: payload[2+kl:]})
 		off += 8 + n
 	}
 	w.off = off
@@ -138,45 +168,121 @@ func (w *wal) sum(payload []byte) uint32 {
 	return crc32.Update(crc32.Checksum(e[:], walTable), walTable, payload)
 }
 
-// full reports whether appending recs would overrun the file.
-func (w *wal) full(recs []pendingRecord) bool {
-	n := int64(0)
-	for _, r := range recs {
-		n += 8 + 2 + int64(len(r.key)+len(r.val))
-	}
-	return w.off+n > walFileSize
+// full reports whether the log is to be started again before an entry of key and value
+// of n bytes: it is past walCheckpointAt, or the entry would overrun the file.
+func (w *wal) full(n int) bool {
+	return w.off > walCheckpointAt || w.off+8+2+int64(n) > w.size
 }
 
-// append writes recs and makes them durable (one fdatasync).
-func (w *wal) append(recs []pendingRecord) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	b := w.buf[:0]
-	for _, r := range recs {
-		start := len(b)
-		b = append(b, make([]byte, 8)...)
-		b = binary.LittleEndian.AppendUint16(b, uint16(len(r.key)))
-		b = append(append(b, r.key...), r.val...)
-		payload := b[start+8:]
-		binary.LittleEndian.PutUint32(b[start:], uint32(len(payload)))
-		binary.LittleEndian.PutUint32(b[start+4:], w.sum(payload))
+// grow makes the file size bytes long. The file is sparse: the blocks are allocated as
+// entries are first written, and stay allocated for the epochs that follow.
+func (w *wal) grow(size int64) error {
+	if err := w.f.Truncate(size); err != nil {
+		return fmt.Errorf("size audit write-ahead log: %w", err)
 	}
-	w.buf = b
-	if _, err := w.f.WriteAt(b, w.off); err != nil {
-		return fmt.Errorf("append to audit write-ahead log: %w", err)
-	}
-	if err := fdatasync(w.f); err != nil {
-		return fmt.Errorf("sync audit write-ahead log: %w", err)
-	}
-	w.off += int64(len(b))
+	w.size = size
 	return nil
 }
 
-// checkpoint starts the log again, empty, with a new epoch. The caller makes sure the
-// store has (durably) every record appended so far.
+// write appends one entry and returns the position after it. mu is held.
+func (w *wal) write(key, val []byte) (int64, error) {
+	b := binary.LittleEndian.AppendUint32(w.buf[:0], uint32(2+len(key)+len(val)))
+	b = append(b, 0, 0, 0, 0) // the CRC, below
+	b = binary.LittleEndian.AppendUint16(b, uint16(len(key)))
+	b = append(append(b, key...), val...)
+	binary.LittleEndian.PutUint32(b[4:], w.sum(b[8:]))
+	w.buf = b
+	if end := w.off + int64(len(b)); end > w.size { // a record larger than the log (a long query)
+		if err := w.grow((end + 1<<20 - 1) &^ (1<<20 - 1)); err != nil {
+			return 0, err
+		}
+	}
+	if _, err := w.f.WriteAt(b, w.off); err != nil {
+		return 0, fmt.Errorf("append to audit write-ahead log: %w", err)
+	}
+	w.off += int64(len(b))
+	pos := w.appended.Load() + int64(len(b))
+	w.appended.Store(pos)
+	if e, n := w.expect.Load(), w.records.Add(1); e > 1 && n-w.lastStart.Load() == e {
+		signal(w.gathered)
+	}
+	return pos, nil
+}
+
+// waitSynced returns once the log is durable up to pos. When a sync is under way it waits
+// for its end; when the log is still not durable up to pos then, one of the waiters leads the
+// next sync: it gathers its group, then syncs the log (every append made so far, its own and
+// those of the sessions that wait for it).
+func (w *wal) waitSynced(pos int64) error {
+	w.smu.Lock()
+	defer w.smu.Unlock()
+	for w.synced < pos {
+		if w.syncing {
+			w.syncDone.Wait()
+			continue
+		}
+		w.syncing = true
+		w.smu.Unlock()
+		w.gather()
+		target := w.appended.Load() // at least pos: that append completed
+		n := w.records.Load()
+		w.expect.Store(n - w.lastStart.Load())
+		w.lastStart.Store(n)
+		err := fdatasync(w.f)
+		w.syncN.Add(1)
+		w.smu.Lock()
+		w.syncing = false
+		w.syncDone.Broadcast()
+		if err != nil {
+			return fmt.Errorf("sync audit write-ahead log: %w", err) // the waiters try their own
+		}
+		w.synced = max(w.synced, target)
+	}
+	return nil
+}
+
+// gather waits, before a sync, until as many records were appended since the last sync began
+// as that sync covered, or groupDelay at most. The sessions of one group come back at about
+// the same time, one statement later, and the records that came while a sync was under way
+// are waiting for the next: without the wait, the first session back would be synced with
+// only those, the others would queue behind its sync and make another group, and every
+// statement would pay for more syncs, each of which costs CPU as well as time (about 60 µs
+// of it on the benchmark VM). One session alone (groups of one) never waits; when fewer come
+// back, the wait ends at groupDelay and the next sync expects fewer.
+func (w *wal) gather() {
+	e := w.expect.Load()
+	complete := func() bool { return e <= 1 || w.records.Load()-w.lastStart.Load() >= e }
+	if complete() {
+		return
+	}
+	select {
+	case <-w.gathered: // a signal left from an earlier group
+	default:
+	}
+	if complete() {
+		return
+	}
+	w.gatherT.Reset(groupDelay)
+	select {
+	case <-w.gathered:
+	case <-w.gatherT.C:
+	}
+	w.gatherT.Stop()
+}
+
+// markSynced records that the log is durable up to everything appended (a checkpoint
+// synced it). mu is held.
+func (w *wal) markSynced() {
+	w.smu.Lock()
+	w.synced = max(w.synced, w.appended.Load())
+	w.syncDone.Broadcast()
+	w.smu.Unlock()
+}
+
+// checkpoint starts the log again, empty, with a new epoch, and syncs it. The caller holds
+// mu (or has the log to itself) and makes sure the store has (durably, with --fsync) every
+// record appended so far.
 func (w *wal) checkpoint() error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
 	var h [20]byte
 	copy(h[:8], walMagic)
 	binary.LittleEndian.PutUint64(h[8:16], w.epoch+1)
@@ -189,6 +295,7 @@ func (w *wal) checkpoint() error {
 	}
 	w.epoch++
 	w.off = walHeaderSize
+	w.markSynced() // the sync was of everything appended, too
 	return nil
 }
 
@@ -204,19 +311,15 @@ func fdatasync(f *os.File) error {
 }
 
 // openWAL opens the cluster's write-ahead log, puts in the store what it holds of a run
-// that ended without a checkpoint (a crash), starts it again, and starts the behind
-// goroutine.
-func (l *Logger) openWAL(dir, clusterID string) error {
+// that ended without a checkpoint (a crash), and starts it again.
+func (l *Logger) openWAL(dir, clusterID string, syncs bool) error {
 	w, recs, err := openWAL(dir, clusterID)
 	if err != nil {
 		return err
 	}
+	w.syncs = syncs
 	if len(recs) > 0 {
-		kvs := make([]store.KV, len(recs))
-		for i, r := range recs {
-			kvs[i] = store.KV{Key: r.key, Val: r.val}
-		}
-		if _, err := l.space.PutMany(kvs); err != nil {
+		if _, err := l.space.PutMany(recs); err != nil {
 			w.close()
 			return fmt.Errorf("replay %d audit records of the write-ahead log: %w", len(recs), err)
 		}
@@ -227,138 +330,28 @@ func (l *Logger) openWAL(dir, clusterID string) error {
 		return err
 	}
 	l.wal = w
-	l.behindWake = make(chan struct{}, 1)
-	l.behindReq = make(chan chan struct{})
-	l.behindDone = make(chan struct{})
-	go l.behindWriter()
 	return nil
 }
 
-// commitToWAL is a group commit with the write-ahead log: recs are appended and synced,
-// their waiters told, and kvs (recs first, then the completions) handed to the behind
-// goroutine for the store. A full log is started again first, once the store has caught up.
-func (l *Logger) commitToWAL(recs []pendingRecord, kvs []store.KV) {
-	var err error
-	if len(recs) > 0 {
-		if l.wal.full(recs) || l.wal.off > walCheckpointAt {
-			l.checkpointWAL()
-		}
-		err = l.wal.append(recs)
+// checkpointLocked has the writer put every queued record in the store, then starts the
+// log again. The caller holds the log's lock, so no record is appended meanwhile. When a
+// batch could not be written, the log keeps its entries for a restart to replay, and the
+// checkpoint fails.
+func (l *Logger) checkpointLocked() error {
+	l.Sync()
+	if l.storeFailed.Load() {
+		return errors.New("audit records could not be written to the store; the write-ahead log keeps them until a restart")
 	}
-	for _, r := range recs {
-		if r.done != nil {
-			r.done <- err
-		}
-	}
-	if err != nil {
-		l.log.Error("write audit records", "count", len(recs), "err", err)
-		kvs = kvs[len(recs):] // the waiters were told; the completions still go
-	}
-	if len(kvs) == 0 {
-		return
-	}
-	l.behindMu.Lock()
-	l.behind = append(l.behind, kvs...)
-	l.behindMu.Unlock()
-	select {
-	case l.behindWake <- struct{}{}:
-	default:
-	}
+	return l.wal.checkpoint()
 }
 
-// checkpointWAL waits until the store has every record of the log, then starts the log
-// again. A failure is logged: the log keeps its entries, which a restart replays again
-// (putting a record twice writes the same value under the same key).
-func (l *Logger) checkpointWAL() {
-	if l.wal == nil {
-		return
-	}
-	l.drainBehind()
-	if err := l.wal.checkpoint(); err != nil {
-		l.log.Error("checkpoint audit write-ahead log", "err", err)
-	}
-}
-
-// behindWriter puts what the write-ahead log made durable in the store, in large batches:
-// behindLinger after the first of them, or behindBatch of them, or when a reader or a
-// checkpoint asks (drainBehind). Every store commit costs a sync of its own (the store syncs
-// every commit): rare ones keep the disk free for the log's syncs, which sessions wait for.
-func (l *Logger) behindWriter() {
-	defer close(l.behindDone)
-	var kvs []store.KV
-	put := func() {
-		l.behindMu.Lock()
-		kvs, l.behind = l.behind, kvs[:0]
-		l.behindMu.Unlock()
-		if len(kvs) == 0 {
-			return
-		}
-		if _, err := l.space.PutMany(kvs); err != nil {
-			// The records are in the log: a restart replays them. Readers miss them until then.
-			l.log.Error("write audit records behind the write-ahead log", "count", len(kvs), "err", err)
-		}
-		clear(kvs)
-	}
-	timer := time.NewTimer(behindLinger)
-	timer.Stop()
-	armed := false
-	for {
-		select {
-		case <-l.behindWake:
-			l.behindMu.Lock()
-			n := len(l.behind)
-			l.behindMu.Unlock()
-			switch {
-			case n >= behindBatch:
-				timer.Stop()
-				armed = false
-				put()
-			case !armed:
-				timer.Reset(behindLinger)
-				armed = true
-			}
-		case <-timer.C:
-			armed = false
-			put()
-		case ack, ok := <-l.behindReq:
-			timer.Stop()
-			armed = false
-			put()
-			if !ok {
-				return
-			}
-			close(ack)
-		}
-	}
-}
-
-// behindLinger and behindBatch bound how long and how much the behind goroutine gathers
-// before a store commit.
-const (
-	behindLinger = 50 * time.Millisecond
-	behindBatch  = 4096
-)
-
-// drainBehind returns once the behind goroutine has put in the store all it was handed.
-func (l *Logger) drainBehind() {
-	if l.wal == nil {
-		return
-	}
-	ack := make(chan struct{})
-	l.behindReq <- ack
-	<-ack
-}
-
-// closeWAL drains the behind goroutine, stops it, starts the log again (the store has
-// everything) and closes it.
+// closeWAL starts the log again (the writer has stopped, having written everything) and
+// closes it. The log's lock is held.
 func (l *Logger) closeWAL() {
 	if l.wal == nil {
 		return
 	}
-	l.drainBehind()
-	close(l.behindReq)
-	<-l.behindDone
-	if err := l.wal.checkpoint(); err != nil {
+	if err := l.checkpointLocked(); err != nil {
 		l.log.Error("checkpoint audit write-ahead log", "err", err)
 	}
 	if err := l.wal.close(); err != nil {
@@ -366,16 +359,15 @@ func (l *Logger) closeWAL() {
 	}
 }
 
-// resetWAL starts the write-ahead log again after Reset removed the records: the store has
-// (had) them all, since Reset synced first. It goes through the writer, which owns the log.
+// resetWAL starts the write-ahead log again after Reset removed the records: a restart must
+// not replay them.
 func (l *Logger) resetWAL() {
 	if l.wal == nil {
 		return
 	}
-	ack := make(chan struct{})
-	select {
-	case l.walReset <- ack:
-		<-ack
-	case <-l.done:
+	l.wal.mu.Lock()
+	defer l.wal.mu.Unlock()
+	if err := l.checkpointLocked(); err != nil {
+		l.log.Error("checkpoint audit write-ahead log", "err", err)
 	}
 }

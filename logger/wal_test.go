@@ -3,6 +3,7 @@ package logger
 import (
 	"fmt"
 	"os"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -10,21 +11,35 @@ import (
 	"github.com/fakeshift/fakeshift/store"
 )
 
-func walRecords(n, from int) []pendingRecord {
-	var recs []pendingRecord
+func walRecords(n, from int) []store.KV {
+	var recs []store.KV
 	for i := range n {
-		recs = append(recs, pendingRecord{key: []byte(fmt.Sprintf("rec/useractivitylog/%020d", from+i)),
-			val: []byte(fmt.Sprintf(`{"text":"select %d"}`, from+i))})
+		recs = append(recs, store.KV{Key: []byte(fmt.Sprintf("rec/useractivitylog/%020d", from+i)),
+			Val: []byte(fmt.Sprintf(`{"text":"select %d"}`, from+i))})
 	}
 	return recs
 }
 
-func keysOf(recs []pendingRecord) []string {
+func keysOf(recs []store.KV) []string {
 	var out []string
 	for _, r := range recs {
-		out = append(out, string(r.key)+"="+string(r.val))
+		out = append(out, string(r.Key)+"="+string(r.Val))
 	}
 	return out
+}
+
+// appendAll writes recs to w and syncs them, as sessions do.
+func appendAll(t *testing.T, w *wal, recs []store.KV) {
+	t.Helper()
+	var pos int64
+	for _, r := range recs {
+		w.mu.Lock()
+		p, err := w.write(r.Key, r.Val)
+		w.mu.Unlock()
+		require.NoError(t, err)
+		pos = p
+	}
+	require.NoError(t, w.waitSynced(pos))
 }
 
 // TestWALReplay: what was appended and not checkpointed comes back, in order, after a
@@ -37,18 +52,18 @@ func TestWALReplay(t *testing.T) {
 	require.Empty(t, recs)
 	require.NoError(t, w.checkpoint())
 	first, second := walRecords(3, 1), walRecords(2, 4)
-	require.NoError(t, w.append(first))
-	require.NoError(t, w.append(second))
+	appendAll(t, w, first)
+	appendAll(t, w, second)
 	require.NoError(t, w.close())
 
 	w, recs, err = openWAL(dir, "c1")
 	require.NoError(t, err)
-	require.Equal(t, keysOf(append(append([]pendingRecord{}, first...), second...)), keysOf(recs))
+	require.Equal(t, keysOf(append(append([]store.KV{}, first...), second...)), keysOf(recs))
 
 	// A checkpoint: the entries are still in the file, but of the old epoch.
 	require.NoError(t, w.checkpoint())
 	third := walRecords(1, 6)
-	require.NoError(t, w.append(third))
+	appendAll(t, w, third)
 	require.NoError(t, w.close())
 	w, recs, err = openWAL(dir, "c1")
 	require.NoError(t, err)
@@ -56,7 +71,7 @@ func TestWALReplay(t *testing.T) {
 
 	// A torn write: the last entry's bytes are damaged; replay stops before it.
 	require.NoError(t, w.checkpoint())
-	require.NoError(t, w.append(walRecords(2, 7)))
+	appendAll(t, w, walRecords(2, 7))
 	torn := w.off - 3
 	require.NoError(t, w.close())
 	f, err := os.OpenFile(walPath(dir, "c1"), os.O_RDWR, 0)
@@ -82,24 +97,94 @@ func TestWALLogger(t *testing.T) {
 	for i := range 20 {
 		require.NoError(t, l.Activity(activity(0, i)))
 	}
-	seqs, _ := recordSeqs(t, l) // Sync: the behind goroutine has put them in the store
+	seqs, _ := recordSeqs(t, l) // Sync: the writer has put them in the store
 	require.Len(t, seqs, 20)
-	require.Positive(t, l.groups.Load())
+	require.Positive(t, l.wal.syncN.Load())
 
-	// Records the store never got (as if the process died before the behind goroutine ran):
+	// Records the store never got (as if the process died before the writer ran):
 	// appended to the log directly.
 	lost := walRecords(3, 1000)
-	require.NoError(t, l.wal.append(lost))
+	appendAll(t, l.wal, lost)
 	require.NoError(t, l.Close()) // closes with a checkpoint: lost is forgotten
 	l2, err := Open(Options{Store: db, ClusterID: "c1", WALDir: walDir})
 	require.NoError(t, err)
 	seqs, _ = recordSeqs(t, l2)
 	require.Len(t, seqs, 20, "a clean close leaves nothing to replay")
-	require.NoError(t, l2.wal.append(lost))
+	appendAll(t, l2.wal, lost)
 	// A crash: the file as it is, no checkpoint (the goroutines of l2 are left to the test's end).
 	w, recs, err := openWAL(walDir, "c1")
 	require.NoError(t, err)
 	require.Equal(t, keysOf(lost), keysOf(recs))
 	require.NoError(t, w.close())
 	require.NoError(t, l2.Close())
+}
+
+// TestWALLargeRecord: a record larger than the preallocated log (a long query) grows the
+// file, and comes back after a crash.
+func TestWALLargeRecord(t *testing.T) {
+	dir := t.TempDir()
+	w, _, err := openWAL(dir, "c1")
+	require.NoError(t, err)
+	require.NoError(t, w.checkpoint())
+	big := []store.KV{{Key: []byte("rec/useractivitylog/00000000000000000001"), Val: make([]byte, walFileSize+10)}}
+	w.mu.Lock()
+	require.True(t, w.full(len(big[0].Key)+len(big[0].Val)))
+	require.NoError(t, w.checkpoint())
+	w.mu.Unlock()
+	appendAll(t, w, big)
+	require.Greater(t, w.size, int64(walFileSize))
+	require.NoError(t, w.close())
+	w, recs, err := openWAL(dir, "c1")
+	require.NoError(t, err)
+	require.Len(t, recs, 1)
+	require.Len(t, recs[0].Val, walFileSize+10)
+	require.NoError(t, w.close())
+}
+
+// TestWALSharedSyncs: each waiter returns only once a sync covers its record; sessions
+// whose records were appended before a sync began share it (here, in rounds where every
+// session appends before any waits, one sync a round); a checkpoint, which syncs
+// everything, releases the waiters.
+func TestWALSharedSyncs(t *testing.T) {
+	w, _, err := openWAL(t.TempDir(), "c1")
+	require.NoError(t, err)
+	t.Cleanup(func() { w.close() })
+	require.NoError(t, w.checkpoint())
+	const sessions, rounds = 8, 20
+	for r := range rounds {
+		var appended, wg sync.WaitGroup
+		appended.Add(sessions)
+		for c := range sessions {
+			wg.Go(func() {
+				w.mu.Lock()
+				pos, err := w.write([]byte(fmt.Sprintf("k/%d/%d", r, c)), []byte("v"))
+				w.mu.Unlock()
+				appended.Done()
+				appended.Wait()
+				if err == nil {
+					err = w.waitSynced(pos)
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				w.smu.Lock()
+				synced := w.synced
+				w.smu.Unlock()
+				if synced < pos {
+					t.Errorf("waitSynced(%d) returned at %d", pos, synced)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	require.Equal(t, int64(rounds), w.syncN.Load(), "one sync a round")
+
+	w.mu.Lock()
+	pos, err := w.write([]byte("k/last"), []byte("v"))
+	require.NoError(t, err)
+	require.NoError(t, w.checkpoint())
+	w.mu.Unlock()
+	require.NoError(t, w.waitSynced(pos))
+	require.Equal(t, int64(rounds), w.syncN.Load(), "the checkpoint's sync covered the record")
 }

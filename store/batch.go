@@ -51,22 +51,7 @@ func (s *Space) PutMany(kvs []KV) (n int, err error) {
 }
 
 // Durable reports whether the database outlives the process (it has a directory).
-func (s *Space) Durable() bool { return s.db.durable }
+func (db *DB) Durable() bool { return db.durable }
 
-// PutAsync stores val under key without waiting for the commit: done is called, from another
-// goroutine, once the write is in the database or has failed. For in-memory databases, where
-// waiting buys no durability, this keeps badger's commit hand-off off the caller's path.
-func (s *Space) PutAsync(key, val []byte, done func(error)) {
-	txn := s.db.bdb.NewTransaction(true)
-	if err := txn.Set(s.key(key), val); err != nil {
-		txn.Discard()
-		done(fmt.Errorf("store put %q: %w", key, err))
-		return
-	}
-	txn.CommitWith(func(err error) {
-		if err != nil {
-			err = fmt.Errorf("store put %q: %w", key, err)
-		}
-		done(err)
-	})
-}
+// Durable reports whether the space's database outlives the process (see DB.Durable).
+func (s *Space) Durable() bool { return s.db.durable }
