@@ -35,7 +35,11 @@ func (l *Logger) User(rec UserChange) error {
 // Activity records a statement before it runs.
 func (l *Logger) Activity(rec Activity) error {
 	rec.Deliver = l.deliver(UserActivityLog)
-	return l.put(UserActivityLog, &rec)
+	val, err := encodeActivity(make([]byte, 0, 160+len(rec.Text)), &rec)
+	if err != nil {
+		return err
+	}
+	return l.putValue(UserActivityLog, val)
 }
 
 // put records rec, encoded as JSON.
@@ -180,7 +184,7 @@ func (l *Logger) writer() {
 		}
 		kvs = append(kvs[:0], recs...)
 		for i := range comps {
-			b, err := json.Marshal(&comps[i])
+			b, err := encodeCompletion(make([]byte, 0, 96+len(comps[i].Error)), &comps[i])
 			if err != nil {
 				l.log.Error("encode statement completion", "query", comps[i].QueryID, "err", err)
 				continue
