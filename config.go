@@ -48,7 +48,8 @@ type Config struct {
 	// EchoAudit sends every session its own audit records as NOTICEs (the session setting
 	// fakeshift.echo_audit, on from the start).
 	EchoAudit bool
-	// Fsync makes every store commit wait for the disk (with DataDir).
+	// Fsync makes every store commit, and every audit record before it is acknowledged, wait
+	// for the disk (with DataDir).
 	Fsync bool
 	// EngineMemoryLimit and EngineThreads bound each cluster's SQL engine; "" and 0 take
 	// the engine's defaults (512MB, 1 thread).

@@ -68,7 +68,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	str(&c.TLSKey, "tls-key", "", "PEM private key for --tls-cert")
 	fs.BoolVar(&c.DisableTLS, "disable-tls", false, "answer SSLRequest with N (no TLS)")
 	fs.BoolVar(&c.RequireSSL, "require-ssl", false, "the default cluster's require_ssl parameter: refuse plain connections")
-	fs.BoolVar(&c.Fsync, "fsync", false, "sync every store commit to disk (with --data-dir)")
+	fs.BoolVar(&c.Fsync, "fsync", false, "sync every store commit and audit record to disk before it is acknowledged (with --data-dir)")
 	fs.BoolVar(&c.EchoAudit, "echo-audit", false, "send every session its own audit records as NOTICEs (SET fakeshift.echo_audit)")
 	str(&c.LogS3Endpoint, "log-s3-endpoint", "", "external S3-compatible endpoint for the audit log files (default: the built-in S3)")
 	str(&c.LogS3AccessKeyID, "log-s3-access-key-id", "", "access key id for --log-s3-endpoint")
