@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/fakeshift/fakeshift/store"
@@ -169,9 +168,9 @@ func (l *Logger) buildFile(logType string, after, upTo int64, holdBack bool) ([]
 	start := recordKey(logType, after+1)
 	err := l.space.View(func(tx *store.Tx) error {
 		return tx.ScanFrom([]byte(keyRecords+logType+"/"), start, func(key, val []byte) error {
-			seq, err := strconv.ParseInt(string(key[len(key)-20:]), 10, 64)
+			seq, err := seqOfRecordKey(key)
 			if err != nil {
-				return fmt.Errorf("record key %q: %w", key, err)
+				return err
 			}
 			if upTo > 0 && seq > upTo {
 				return errStopScan

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -177,6 +178,18 @@ func recordKey(logType string, seq int64) []byte {
 	k := make([]byte, 0, len(keyRecords)+len(logType)+1+20)
 	k = append(append(append(k, keyRecords...), logType...), '/')
 	return appendPadded(k, seq)
+}
+
+// seqOfRecordKey is the sequence number at the end of a record key.
+func seqOfRecordKey(key []byte) (int64, error) {
+	if len(key) < 20 {
+		return 0, fmt.Errorf("record key %q: no sequence number", key)
+	}
+	seq, err := strconv.ParseInt(string(key[len(key)-20:]), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("record key %q: %w", key, err)
+	}
+	return seq, nil
 }
 
 func completionKey(queryID int64) []byte {

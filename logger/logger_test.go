@@ -117,22 +117,6 @@ func TestGroupCommitConcurrentCallers(t *testing.T) {
 	require.Equal(t, clients*each, rows, "every statement has its completion")
 }
 
-// lastKey finds the key of client c's i-th activity record.
-func lastKey(t *testing.T, l *Logger, c, i int) []byte {
-	var key []byte
-	want := fmt.Sprintf("client %d statement %d ", c, i)
-	require.NoError(t, l.space.Scan([]byte(keyRecords+UserActivityLog+"/"), func(k, v []byte) error {
-		if strings.Contains(string(v), want) {
-			key = slices.Clone(k)
-		}
-		return nil
-	}))
-	if key == nil {
-		return []byte("missing")
-	}
-	return key
-}
-
 // TestGroupCommitPrefixVisible reads the records while they are being written: a reader
 // always sees sequence numbers 1..n for some n, never a later record without an earlier one.
 func TestGroupCommitPrefixVisible(t *testing.T) {
@@ -313,4 +297,9 @@ func TestKeys(t *testing.T) {
 	require.Equal(t, fmt.Sprintf("rec/useractivitylog/%020d", 1234567), string(recordKey(UserActivityLog, 1234567)))
 	require.Equal(t, fmt.Sprintf("done/%020d", int64(1)<<62), string(completionKey(1<<62)))
 	require.Equal(t, "done/00000000000000000000", string(completionKey(0)))
+	seq, err := seqOfRecordKey(recordKey(UserLog, 98765))
+	require.NoError(t, err)
+	require.Equal(t, int64(98765), seq)
+	_, err = seqOfRecordKey([]byte("rec/userlog/short"))
+	require.Error(t, err)
 }

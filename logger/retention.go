@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/fakeshift/fakeshift/store"
@@ -55,14 +54,14 @@ func (l *Logger) Prune() (int, error) {
 			if !h.RecordTime.Before(cutoff) {
 				return errStopScan
 			}
-			seq, err := strconv.ParseInt(string(key[len(key)-20:]), 10, 64)
+			seq, err := seqOfRecordKey(key)
 			if err != nil {
-				return fmt.Errorf("record key %q: %w", key, err)
+				return err
 			}
 			if !h.Deliver || seq <= delivered {
 				keys = append(keys, append([]byte(nil), key...))
 				if logType == UserActivityLog && h.QueryID != 0 {
-					keys = append(keys, fmt.Appendf(nil, "%s%020d", keyCompletions, h.QueryID))
+					keys = append(keys, completionKey(h.QueryID))
 				}
 			}
 			return nil

@@ -59,12 +59,11 @@ func (l *Logger) putValue(logType string, val []byte) error {
 		return l.putLogged(logType, val)
 	}
 	l.qmu.Lock()
-	seq, err := l.seq.Next()
+	key, err := l.nextKey(logType)
 	if err != nil {
 		l.qmu.Unlock()
-		return fmt.Errorf("audit %s record: %w", logType, err)
+		return err
 	}
-	key := recordKey(logType, seq)
 	if l.closed.Load() {
 		l.qmu.Unlock()
 		return l.putNow(logType, key, val)
@@ -82,12 +81,11 @@ func (l *Logger) putValue(logType string, val []byte) error {
 func (l *Logger) putLogged(logType string, val []byte) error {
 	w := l.wal
 	w.mu.Lock()
-	seq, err := l.seq.Next()
+	key, err := l.nextKey(logType)
 	if err != nil {
 		w.mu.Unlock()
-		return fmt.Errorf("audit %s record: %w", logType, err)
+		return err
 	}
-	key := recordKey(logType, seq)
 	if l.closed.Load() {
 		w.mu.Unlock()
 		return l.putNow(logType, key, val)
@@ -114,6 +112,16 @@ func (l *Logger) putLogged(logType string, val []byte) error {
 		}
 	}
 	return nil
+}
+
+// nextKey numbers a record of logType and returns its key. The caller holds the lock that
+// orders records: qmu in memory, the write-ahead log's on disk.
+func (l *Logger) nextKey(logType string) ([]byte, error) {
+	seq, err := l.seq.Next()
+	if err != nil {
+		return nil, fmt.Errorf("audit %s record: %w", logType, err)
+	}
+	return recordKey(logType, seq), nil
 }
 
 // putNow writes a record to the store at once: after Close, when the writer is gone.
