@@ -3,7 +3,6 @@ package redshiftapi
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"maps"
 	"slices"
@@ -38,8 +37,7 @@ func (s *API) kmsKeyARN(keyID string) string {
 		return prefix + "key/" + keyID
 	}
 	sum := sha256.Sum256([]byte("fakeshift aws/redshift key\x00" + s.cfg.AccountID + "\x00" + s.cfg.Region))
-	h := hex.EncodeToString(sum[:16])
-	return prefix + "key/" + h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+	return prefix + "key/" + formatUUID(sum[:])
 }
 
 func (s *API) clusterARN(id string) string {
@@ -55,12 +53,12 @@ func (s *API) render(st *clusterState, status string) (Cluster, error) {
 	cl := Cluster{
 		ClusterIdentifier: st.ID, NodeType: st.NodeType, NumberOfNodes: st.NumberOfNodes, ClusterStatus: status,
 		ClusterAvailabilityStatus: "Available", MasterUsername: st.MasterUsername, DBName: st.DBName,
-		ClusterCreateTime: NewTimestamp(st.Created), AutomatedSnapshotRetentionPeriod: 1,
-		ManualSnapshotRetentionPeriod: -1, ClusterVersion: "1.0", AllowVersionUpgrade: true,
+		ClusterCreateTime: NewTimestamp(st.Created), AutomatedSnapshotRetentionPeriod: st.AutomatedRetention,
+		ManualSnapshotRetentionPeriod: st.ManualRetention, ClusterVersion: clusterVersion, AllowVersionUpgrade: true,
 		PubliclyAccessible: st.Public, Encrypted: st.Encrypted, KmsKeyID: st.KmsKeyARN, Tags: st.Tags,
 		AvailabilityZone:           s.cfg.Region + "a",
 		PreferredMaintenanceWindow: "sat:06:00-sat:06:30",
-		ClusterNamespaceArn:        "arn:aws:redshift:" + s.cfg.Region + ":" + s.cfg.AccountID + ":namespace:" + namespaceID(st.ID),
+		ClusterNamespaceArn:        s.namespaceARN(st.ID),
 	}
 	if status == statusCreating || status == statusModifying || status == statusRebooting {
 		cl.ClusterAvailabilityStatus = "Modifying"
@@ -73,7 +71,7 @@ func (s *API) render(st *clusterState, status string) (Cluster, error) {
 			cl.Endpoint = &Endpoint{Address: s.cfg.AdvertiseHost, Port: port}
 		}
 	}
-	want := group.values()
+	want := s.wantValues(st, group)
 	gs := ClusterParameterGroupStatus{ParameterGroupName: group.Name, ParameterApplyStatus: "in-sync"}
 	names := slices.Sorted(maps.Keys(want))
 	for _, name := range names {
@@ -88,10 +86,44 @@ func (s *API) render(st *clusterState, status string) (Cluster, error) {
 	return cl, nil
 }
 
-// namespaceID is a stable UUID-shaped id for a cluster's namespace.
+// namespaceID is a stable UUID-shaped id for a cluster's namespace: a hash of the cluster
+// id, so that ids differing anywhere (analytics-prod-01, analytics-prod-02) get different
+// namespaces and datashare ARNs.
 func namespaceID(id string) string {
-	h := fmt.Sprintf("%x", []byte(id+"-fakeshift-namespace-0000000000000000"))[:32]
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+	sum := sha256.Sum256([]byte("fakeshift namespace\x00" + id))
+	return formatUUID(sum[:])
+}
+
+// clusterVersion is the only ClusterVersion there is ("Only version 1.0 is currently
+// available", API Reference).
+const clusterVersion = "1.0"
+
+// CreateCluster's default snapshot retention periods, in days (API Reference).
+const (
+	defaultAutomatedRetention = 1
+	defaultManualRetention    = -1
+)
+
+// retentionPeriods reads and checks AutomatedSnapshotRetentionPeriod (for the node type)
+// and ManualSnapshotRetentionPeriod of CreateCluster and ModifyCluster; nil when absent.
+func retentionPeriods(c *call, nodeType string) (automated, manual *int, err error) {
+	if automated, err = c.integer("AutomatedSnapshotRetentionPeriod"); err != nil {
+		return nil, nil, err
+	}
+	if automated != nil {
+		if e := ValidateAutomatedSnapshotRetentionPeriod(*automated, nodeType); e != nil {
+			return nil, nil, e
+		}
+	}
+	if manual, err = c.integer("ManualSnapshotRetentionPeriod"); err != nil {
+		return nil, nil, err
+	}
+	if manual != nil {
+		if e := ValidateManualSnapshotRetentionPeriod(*manual); e != nil {
+			return nil, nil, e
+		}
+	}
+	return automated, manual, nil
 }
 
 func (s *API) createCluster(c *call) (any, error) {
@@ -141,9 +173,14 @@ func (s *API) createCluster(c *call) (any, error) {
 	if e != nil {
 		return nil, e
 	}
-	_, n, verr := ValidateClusterShape(nodeType, clusterType, nodes)
+	n, verr := ValidateClusterShape(nodeType, clusterType, nodes)
 	if verr != nil {
 		return nil, verr
+	}
+	if v, ok := p.String("ClusterVersion"); ok {
+		if e := ValidateClusterVersion(v); e != nil {
+			return nil, e
+		}
 	}
 	port := DefaultPort
 	if v, e := c.integer("Port"); e != nil {
@@ -153,6 +190,10 @@ func (s *API) createCluster(c *call) (any, error) {
 			return nil, e
 		}
 		port = *v
+	}
+	automated, manual, err := retentionPeriods(c, nodeType)
+	if err != nil {
+		return nil, err
 	}
 	groupName := DefaultParameterGroupName(FamilyRedshift20)
 	if v, ok := p.String("ClusterParameterGroupName"); ok {
@@ -187,7 +228,15 @@ func (s *API) createCluster(c *call) (any, error) {
 	}
 	st := &clusterState{ID: id, NodeType: nodeType, NumberOfNodes: n, MasterUsername: master, DBName: db, Port: port,
 		ParameterGroup: group.Name, Created: s.cfg.Clock.Now().UTC(), Tags: tags, Encrypted: encrypted != nil && *encrypted,
-		Public: public != nil && *public, Applied: group.values(), KmsKeyARN: kmsKey}
+		Public: public != nil && *public, KmsKeyARN: kmsKey,
+		AutomatedRetention: defaultAutomatedRetention, ManualRetention: defaultManualRetention}
+	if automated != nil {
+		st.AutomatedRetention = *automated
+	}
+	if manual != nil {
+		st.ManualRetention = *manual
+	}
+	st.Applied = s.wantValues(st, group)
 	cl, bound, err := s.cfg.Runtime.StartCluster(c.ctx, cluster.Spec{ID: id, Database: db, MasterUser: master, MasterPassword: password}, port, false)
 	if err != nil {
 		return nil, InsufficientClusterCapacity(fmt.Sprintf("fakeshift could not start cluster %s: %v", id, err))
@@ -227,15 +276,10 @@ func (s *API) describeClusters(c *call) (any, error) {
 		list = all
 	}
 	tagKeys, tagValues := p.List("TagKeys"), p.List("TagValues")
-	res := DescribeClustersResult{Clusters: ClusterList{}}
-	for _, st := range list {
-		if st.ID <= marker || !hasTag(st.Tags, tagKeys, tagValues) {
-			continue
-		}
-		if len(res.Clusters) == max {
-			res.Marker = res.Clusters[len(res.Clusters)-1].ClusterIdentifier
-			break
-		}
+	list = slices.DeleteFunc(list, func(st *clusterState) bool { return !hasTag(st.Tags, tagKeys, tagValues) })
+	items, next := page(list, func(st *clusterState) string { return st.ID }, marker, max)
+	res := DescribeClustersResult{Clusters: ClusterList{}, Marker: next}
+	for _, st := range items {
 		cl, err := s.render(st, statusAvailable)
 		if err != nil {
 			return nil, err
@@ -276,11 +320,16 @@ func (s *API) running(c *call) (*clusterState, *cluster.Cluster, error) {
 	return st, cl, nil
 }
 
+// modifyClusterParams are the parameters ModifyCluster takes: those it applies, and the
+// protocol's. Any other answers UnsupportedOperation, not a success that changed nothing.
+var modifyClusterParams = map[string]bool{"Action": true, "Version": true, "ClusterIdentifier": true,
+	"ClusterParameterGroupName": true, "MasterUserPassword": true, "AutomatedSnapshotRetentionPeriod": true,
+	"ManualSnapshotRetentionPeriod": true}
+
 func (s *API) modifyCluster(c *call) (any, error) {
-	for _, unsupported := range []string{"NodeType", "NumberOfNodes", "ClusterType", "NewClusterIdentifier",
-		"ClusterVersion", "ElasticIp", "AvailabilityZone", "Port", "ManageMasterPassword"} {
-		if c.p.Has(unsupported) {
-			return nil, UnsupportedOperation("ModifyCluster of " + unsupported + " is not supported by fakeshift")
+	for _, name := range c.p.names() {
+		if !modifyClusterParams[name] {
+			return nil, UnsupportedOperation("ModifyCluster of " + name + " is not supported by fakeshift")
 		}
 	}
 	s.mu.Lock()
@@ -288,6 +337,16 @@ func (s *API) modifyCluster(c *call) (any, error) {
 	st, cl, err := s.running(c)
 	if err != nil {
 		return nil, err
+	}
+	automated, manual, err := retentionPeriods(c, st.NodeType)
+	if err != nil {
+		return nil, err
+	}
+	if automated != nil {
+		st.AutomatedRetention = *automated
+	}
+	if manual != nil {
+		st.ManualRetention = *manual
 	}
 	if v, ok := c.p.String("ClusterParameterGroupName"); ok {
 		group, err := s.loadGroup(strings.ToLower(v))
@@ -336,12 +395,8 @@ func (s *API) rebootCluster(c *call) (any, error) {
 	if err := cl.Reboot(ctx); err != nil {
 		return nil, err
 	}
-	applied := group.values()
-	if _, userSet := group.Values["require_ssl"]; st.Default && !userSet {
-		applied["require_ssl"] = st.Applied["require_ssl"] // the binary's --require-ssl
-	}
-	st.Applied = applied
-	cl.ApplyParameters(maps.Clone(applied))
+	st.Applied = s.wantValues(st, group)
+	cl.ApplyParameters(maps.Clone(st.Applied))
 	if err := s.saveCluster(st); err != nil {
 		return nil, err
 	}
@@ -380,18 +435,24 @@ func (s *API) deleteCluster(c *call) (any, error) {
 		return nil, err
 	}
 	out.Endpoint = nil
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.ctx), 30*time.Second)
-	defer cancel()
-	if err := s.cfg.Runtime.StopCluster(ctx, st.ID); err != nil {
-		s.log.Warn("stop deleted cluster", "cluster", st.ID, "err", err)
-	}
-	if err := s.cfg.Runtime.DeleteClusterData(st.ID); err != nil {
+	if err := s.removeCluster(c.ctx, st.ID); err != nil {
 		return nil, err
 	}
 	if err := s.space.Delete(clusterKey(st.ID)); err != nil {
 		return nil, err
 	}
 	return ClusterResult{Cluster: out}, nil
+}
+
+// removeCluster stops a cluster made through the API and deletes what it kept (DeleteCluster,
+// Reset). A cluster that does not stop in 30 s is only warned about: its data goes anyway.
+func (s *API) removeCluster(ctx context.Context, id string) error {
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := s.cfg.Runtime.StopCluster(stopCtx, id); err != nil {
+		s.log.Warn("stop cluster to remove it", "cluster", id, "err", err)
+	}
+	return s.cfg.Runtime.DeleteClusterData(id) // the Runtime's errors name the cluster
 }
 
 func (s *API) getClusterCredentials(c *call) (any, error) {

@@ -4,7 +4,8 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/fakeshift/fakeshift/cluster"
 )
@@ -160,57 +161,6 @@ func (s *API) setShareStatus(c *call, status string) (any, error) {
 
 func (s *API) describeDataShares(c *call) (any, error) {
 	arn, _ := c.p.String("DataShareArn")
-	return s.listShares(c, func(sc sharedCluster, d cluster.Datashare) bool {
-		return arn == "" || s.dataShareARN(sc.id, d.Name) == arn
-	}, func(n int) error {
-		if arn != "" && n == 0 {
-			return InvalidDataShare("The datashare " + arn + " does not exist.")
-		}
-		return nil
-	})
-}
-
-func (s *API) describeDataSharesForProducer(c *call) (any, error) {
-	producer, _ := c.p.String("ProducerArn")
-	status, _ := c.p.String("Status")
-	if status != "" && !validProducerStatus[status] {
-		return nil, InvalidParameterValue("Invalid Status: " + status + ". Valid values: ACTIVE, AUTHORIZED, PENDING_AUTHORIZATION, DEAUTHORIZED, REJECTED.")
-	}
-	if producer != "" {
-		known := false
-		all, err := s.allShares()
-		if err != nil {
-			return nil, err
-		}
-		for _, sc := range all {
-			known = known || s.namespaceARN(sc.id) == producer
-		}
-		if !known {
-			return nil, InvalidNamespace("The namespace " + producer + " does not exist.")
-		}
-	}
-	return s.listShares(c, func(sc sharedCluster, d cluster.Datashare) bool {
-		if producer != "" && s.namespaceARN(sc.id) != producer {
-			return false
-		}
-		if status == "" {
-			return true
-		}
-		for _, dc := range d.Consumers {
-			if dc.Status == status {
-				return true
-			}
-		}
-		return false
-	}, func(int) error { return nil })
-}
-
-var validProducerStatus = map[string]bool{"ACTIVE": true, "AUTHORIZED": true, "PENDING_AUTHORIZATION": true,
-	"DEAUTHORIZED": true, "REJECTED": true}
-
-// listShares pages through the datashares keep selects, ordered by ARN; the marker is
-// the last ARN of the page.
-func (s *API) listShares(c *call, keep func(sharedCluster, cluster.Datashare) bool, check func(n int) error) (any, error) {
 	max, marker, err := paging(c)
 	if err != nil {
 		return nil, err
@@ -219,7 +169,47 @@ func (s *API) listShares(c *call, keep func(sharedCluster, cluster.Datashare) bo
 	if err != nil {
 		return nil, err
 	}
-	var list DataShareList
+	list := s.selectShares(all, func(sc sharedCluster, d cluster.Datashare) bool {
+		return arn == "" || s.dataShareARN(sc.id, d.Name) == arn
+	})
+	if arn != "" && len(list) == 0 {
+		return nil, InvalidDataShare("The datashare " + arn + " does not exist.")
+	}
+	return sharePage(list, marker, max), nil
+}
+
+func (s *API) describeDataSharesForProducer(c *call) (any, error) {
+	producer, _ := c.p.String("ProducerArn")
+	status, _ := c.p.String("Status")
+	if status != "" && !validProducerStatus[status] {
+		return nil, InvalidParameterValue("Invalid Status: " + status + ". Valid values: ACTIVE, AUTHORIZED, PENDING_AUTHORIZATION, DEAUTHORIZED, REJECTED.")
+	}
+	max, marker, err := paging(c)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.allShares()
+	if err != nil {
+		return nil, err
+	}
+	if producer != "" && !slices.ContainsFunc(all, func(sc sharedCluster) bool { return s.namespaceARN(sc.id) == producer }) {
+		return nil, InvalidNamespace("The namespace " + producer + " does not exist.")
+	}
+	list := s.selectShares(all, func(sc sharedCluster, d cluster.Datashare) bool {
+		if producer != "" && s.namespaceARN(sc.id) != producer {
+			return false
+		}
+		return status == "" || slices.ContainsFunc(d.Consumers, func(dc cluster.DatashareConsumer) bool { return dc.Status == status })
+	})
+	return sharePage(list, marker, max), nil
+}
+
+var validProducerStatus = map[string]bool{"ACTIVE": true, "AUTHORIZED": true, "PENDING_AUTHORIZATION": true,
+	"DEAUTHORIZED": true, "REJECTED": true}
+
+// selectShares returns the views of the datashares of all that keep selects, ordered by ARN.
+func (s *API) selectShares(all []sharedCluster, keep func(sharedCluster, cluster.Datashare) bool) []DataShare {
+	var list []DataShare
 	for _, sc := range all {
 		for _, d := range sc.shares {
 			if keep(sc, d) {
@@ -227,22 +217,14 @@ func (s *API) listShares(c *call, keep func(sharedCluster, cluster.Datashare) bo
 			}
 		}
 	}
-	if err := check(len(list)); err != nil {
-		return nil, err
-	}
-	sort.Slice(list, func(i, j int) bool { return list[i].DataShareArn < list[j].DataShareArn })
-	res := DescribeDataSharesResult{DataShares: DataShareList{}}
-	for _, d := range list {
-		if d.DataShareArn <= marker {
-			continue
-		}
-		if len(res.DataShares) == max {
-			res.Marker = res.DataShares[len(res.DataShares)-1].DataShareArn
-			break
-		}
-		res.DataShares = append(res.DataShares, d)
-	}
-	return res, nil
+	slices.SortFunc(list, func(a, b DataShare) int { return strings.Compare(a.DataShareArn, b.DataShareArn) })
+	return list
+}
+
+// sharePage is the page of list after marker; the marker is the last ARN of a page.
+func sharePage(list []DataShare, marker string, max int) DescribeDataSharesResult {
+	items, next := page(list, func(d DataShare) string { return d.DataShareArn }, marker, max)
+	return DescribeDataSharesResult{DataShares: append(DataShareList{}, items...), Marker: next}
 }
 
 // associationStatus is the status of a consumer's association with a datashare.

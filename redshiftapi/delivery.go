@@ -51,13 +51,24 @@ func (s *API) FlushLogs(ctx context.Context, holdBack bool) ([]ClusterDelivery, 
 func (s *API) flush(ctx context.Context, holdBack bool, only string) ([]ClusterDelivery, error) {
 	s.deliverMu.Lock()
 	defer s.deliverMu.Unlock()
-	all, err := s.clusters()
+	var all []*clusterState
+	var err error
+	if only == "" {
+		all, err = s.clusters()
+	} else {
+		var st *clusterState
+		if st, err = s.loadCluster(only); err == nil {
+			all = []*clusterState{st}
+		} else if errors.Is(err, &Error{Code: CodeClusterNotFound}) {
+			return nil, nil // a cluster that does not exist has nothing to deliver
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
 	var out []ClusterDelivery
 	for _, st := range all {
-		if !st.Logging.Enabled || (only != "" && st.ID != only) {
+		if !st.Logging.Enabled {
 			continue
 		}
 		cd := ClusterDelivery{Cluster: st.ID}
@@ -97,13 +108,13 @@ func (s *API) deliver(ctx context.Context, st *clusterState, holdBack bool) ([]l
 	case facts.ObjectLock:
 		return nil, &deliveryError{fmt.Sprintf(msgObjectLock, b)}
 	}
-	pctx := auth.WithPrincipal(ctx, s.servicePrincipal(st.ID))
-	if _, err := s.cfg.S3.GetBucketAcl(pctx, &s3.GetBucketAclInput{Bucket: aws.String(b)}); err != nil {
+	principal := s.servicePrincipal(st.ID)
+	if _, err := s.cfg.S3.GetBucketAcl(auth.WithPrincipal(ctx, principal), &s3.GetBucketAclInput{Bucket: aws.String(b)}); err != nil {
 		return nil, s3Failure(err, b, msgCannotReadACL)
 	}
 	dest := logger.Destination{Prefix: st.Logging.Prefix, AccountID: s.cfg.AccountID, Region: s.cfg.Region, ClusterID: st.ID,
 		Upload: func(ctx context.Context, key string, body []byte) error {
-			if err := upload(auth.WithPrincipal(ctx, s.servicePrincipal(st.ID)), s.cfg.S3, b, key, body); err != nil {
+			if err := upload(auth.WithPrincipal(ctx, principal), s.cfg.S3, b, key, body); err != nil {
 				return s3Failure(err, b, msgCannotWrite)
 			}
 			return nil

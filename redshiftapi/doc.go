@@ -30,8 +30,8 @@
 //	<{Action}Response xmlns="..."><{Action}Result>…</{Action}Result><ResponseMetadata><RequestId>…</RequestId></ResponseMetadata></{Action}Response>
 //
 // (without {Action}Result for the operations whose output has no result wrapper in the
-// model, such as DeleteClusterParameterGroup and CreateTags), with Content-Type text/xml and
-// the x-amzn-RequestId header. [Service.WriteError] writes the ErrorResponse envelope, whose
+// model, such as DeleteClusterParameterGroup), with Content-Type text/xml and the
+// x-amzn-RequestId header. [Service.WriteError] writes the ErrorResponse envelope, whose
 // RequestId is a direct child of ErrorResponse. Both are indented like the real service's
 // responses and write empty elements as <Tags/>. Output shapes are Go types whose xml tags
 // give the element names of the model ([Cluster], [ClusterParameterGroup], [Parameter],
@@ -42,10 +42,10 @@
 // # Errors
 //
 // [Error] carries the wire code, the message, the HTTP status and the fault side (Sender or
-// Receiver). There is a constructor for every modeled error of the operations fakeshift
-// serves, with the code and status of the botocore model (the wire code is the model's
-// error code, e.g. ClusterNotFound, not the shape name ClusterNotFoundFault), and for the
-// common Query API errors. [AsError] turns any other error into InternalFailure.
+// Receiver). There is a constructor for each modeled error fakeshift answers, with the code
+// and status of the botocore model (the wire code is the model's error code, e.g.
+// ClusterNotFound, not the shape name ClusterNotFoundFault), and for the common Query API
+// errors it answers. [AsError] turns any other error into InternalFailure.
 //
 // # Where the real service's words are unknown
 //

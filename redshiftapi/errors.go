@@ -57,7 +57,6 @@ func receiver(code string, status int, msg string) *Error {
 
 // Codes of the common Query API errors (Redshift API Reference, "Common Errors").
 const (
-	CodeAccessDenied                = "AccessDenied"
 	CodeIncompleteSignature         = "IncompleteSignature"
 	CodeInternalFailure             = "InternalFailure"
 	CodeInvalidAction               = "InvalidAction"
@@ -69,10 +68,7 @@ const (
 	CodeMissingAction               = "MissingAction"
 	CodeMissingAuthenticationToken  = "MissingAuthenticationToken"
 	CodeMissingParameter            = "MissingParameter"
-	CodeRequestExpired              = "RequestExpired"
-	CodeServiceUnavailable          = "ServiceUnavailable"
 	CodeSignatureDoesNotMatch       = "SignatureDoesNotMatch"
-	CodeThrottling                  = "ThrottlingException"
 )
 
 // InvalidParameterValue (400): a parameter's value is not valid.
@@ -153,34 +149,10 @@ func MissingAuthenticationToken() *Error {
 	return sender(CodeMissingAuthenticationToken, http.StatusForbidden, "Request is missing Authentication Token")
 }
 
-// RequestExpired (400): the request's date is too old (or a presigned URL has expired).
-func RequestExpired(msg string) *Error {
-	return sender(CodeRequestExpired, http.StatusBadRequest, msg)
-}
-
-// AccessDenied (403): the caller is not authorized. Status 403 is what the Query services
-// answer for an IAM deny; UNVERIFIED for Redshift (its Common Errors page lists
-// AccessDeniedException with 400).
-func AccessDenied(msg string) *Error {
-	return sender(CodeAccessDenied, http.StatusForbidden, msg)
-}
-
-// Throttling (400, ThrottlingException): the request was denied due to request throttling.
-// UNVERIFIED message.
-func Throttling() *Error {
-	return sender(CodeThrottling, http.StatusBadRequest, "Rate exceeded")
-}
-
 // InternalFailure (500, Receiver): what a client sees for any error fakeshift did not
 // classify. UNVERIFIED message (the API reference's description).
 func InternalFailure() *Error {
 	return receiver(CodeInternalFailure, http.StatusInternalServerError, "The request processing has failed because of an unknown error, exception or failure.")
-}
-
-// ServiceUnavailable (503, Receiver): the request failed due to a temporary failure of the
-// server.
-func ServiceUnavailable() *Error {
-	return receiver(CodeServiceUnavailable, http.StatusServiceUnavailable, "The request has failed due to a temporary failure of the server.")
 }
 
 // modeledError is one error shape of the botocore Redshift model: the shape name (which
@@ -192,11 +164,9 @@ type modeledError struct {
 	status int
 }
 
-// modeledErrors lists every error shape the operations fakeshift serves can return
-// (CreateCluster, DescribeClusters, DeleteCluster, ModifyCluster, RebootCluster, the
-// parameter-group operations, EnableLogging, DisableLogging, DescribeLoggingStatus,
-// GetClusterCredentials(WithIAM), CreateTags, DeleteTags, DescribeTags), from botocore
-// 1.43.11 (MODEL). TestModeledErrorsMatchModel checks the table against the installed model.
+// modeledErrors lists every error shape the operations fakeshift serves (redshiftHandlers)
+// can return, from botocore 1.43.11 (MODEL). TestModeledErrorsMatchModel checks the table
+// against the installed model. fakeshift answers only some of them, built by modeled.
 var modeledErrors = map[string]modeledError{}
 
 func init() {
@@ -239,7 +209,6 @@ func init() {
 		{"NumberOfNodesPerClusterLimitExceededFault", "NumberOfNodesPerClusterLimitExceeded", 400},
 		{"NumberOfNodesQuotaExceededFault", "NumberOfNodesQuotaExceeded", 400},
 		{"RedshiftIdcApplicationNotExistsFault", "RedshiftIdcApplicationNotExists", 404},
-		{"ResourceNotFoundFault", "ResourceNotFoundFault", 404},
 		{"SnapshotScheduleNotFoundFault", "SnapshotScheduleNotFound", 400},
 		{"TableLimitExceededFault", "TableLimitExceeded", 400},
 		{"TagLimitExceededFault", "TagLimitExceededFault", 400},
@@ -272,7 +241,6 @@ const (
 	CodeInvalidClusterState                = "InvalidClusterState"
 	CodeInvalidS3BucketName                = "InvalidS3BucketNameFault"
 	CodeInvalidS3KeyPrefix                 = "InvalidS3KeyPrefixFault"
-	CodeResourceNotFound                   = "ResourceNotFoundFault"
 	CodeUnsupportedOperation               = "UnsupportedOperation"
 )
 
@@ -347,76 +315,9 @@ func ClusterParameterGroupAlreadyExists(name string) *Error {
 	return modeled("ClusterParameterGroupAlreadyExistsFault", "Parameter group "+name+" already exists")
 }
 
-// ClusterParameterGroupQuotaExceeded (400). UNVERIFIED message.
-func ClusterParameterGroupQuotaExceeded() *Error {
-	return modeled("ClusterParameterGroupQuotaExceededFault", "The request would result in the user exceeding the allowed number of cluster parameter groups.")
-}
-
 // InvalidClusterParameterGroupState (400), e.g. deleting a default group or one in use.
 func InvalidClusterParameterGroupState(msg string) *Error {
 	return modeled("InvalidClusterParameterGroupStateFault", msg)
-}
-
-// ResourceNotFound (404, ResourceNotFoundFault) for the tagging operations. UNVERIFIED message.
-func ResourceNotFound(resourceName string) *Error {
-	return modeled("ResourceNotFoundFault", "The resource "+resourceName+" could not be found.")
-}
-
-// InvalidTag (400, InvalidTagFault).
-func InvalidTag(msg string) *Error { return modeled("InvalidTagFault", msg) }
-
-// TagLimitExceeded (400, TagLimitExceededFault).
-func TagLimitExceeded(msg string) *Error { return modeled("TagLimitExceededFault", msg) }
-
-// ClusterQuotaExceeded (400).
-func ClusterQuotaExceeded(msg string) *Error { return modeled("ClusterQuotaExceededFault", msg) }
-
-// ClusterSecurityGroupNotFound (404).
-func ClusterSecurityGroupNotFound(msg string) *Error {
-	return modeled("ClusterSecurityGroupNotFoundFault", msg)
-}
-
-// ClusterSnapshotAlreadyExists (400).
-func ClusterSnapshotAlreadyExists(msg string) *Error {
-	return modeled("ClusterSnapshotAlreadyExistsFault", msg)
-}
-
-// ClusterSnapshotQuotaExceeded (400).
-func ClusterSnapshotQuotaExceeded(msg string) *Error {
-	return modeled("ClusterSnapshotQuotaExceededFault", msg)
-}
-
-// ClusterSubnetGroupNotFound (400; the model's code is ClusterSubnetGroupNotFoundFault).
-func ClusterSubnetGroupNotFound(msg string) *Error {
-	return modeled("ClusterSubnetGroupNotFoundFault", msg)
-}
-
-// CustomCnameAssociation (400, CustomCnameAssociationFault).
-func CustomCnameAssociation(msg string) *Error { return modeled("CustomCnameAssociationFault", msg) }
-
-// DependentServiceAccessDenied (403).
-func DependentServiceAccessDenied(msg string) *Error {
-	return modeled("DependentServiceAccessDeniedFault", msg)
-}
-
-// DependentServiceRequestThrottling (400).
-func DependentServiceRequestThrottling(msg string) *Error {
-	return modeled("DependentServiceRequestThrottlingFault", msg)
-}
-
-// DependentServiceUnavailable (400).
-func DependentServiceUnavailable(msg string) *Error {
-	return modeled("DependentServiceUnavailableFault", msg)
-}
-
-// HsmClientCertificateNotFound (400).
-func HsmClientCertificateNotFound(msg string) *Error {
-	return modeled("HsmClientCertificateNotFoundFault", msg)
-}
-
-// HsmConfigurationNotFound (400).
-func HsmConfigurationNotFound(msg string) *Error {
-	return modeled("HsmConfigurationNotFoundFault", msg)
 }
 
 // InsufficientClusterCapacity (400).
@@ -424,67 +325,7 @@ func InsufficientClusterCapacity(msg string) *Error {
 	return modeled("InsufficientClusterCapacityFault", msg)
 }
 
-// InvalidClusterSecurityGroupState (400).
-func InvalidClusterSecurityGroupState(msg string) *Error {
-	return modeled("InvalidClusterSecurityGroupStateFault", msg)
-}
-
-// InvalidClusterSubnetGroupState (400).
-func InvalidClusterSubnetGroupState(msg string) *Error {
-	return modeled("InvalidClusterSubnetGroupStateFault", msg)
-}
-
-// InvalidClusterTrack (400).
-func InvalidClusterTrack(msg string) *Error { return modeled("InvalidClusterTrackFault", msg) }
-
-// InvalidElasticIP (400, InvalidElasticIpFault).
-func InvalidElasticIP(msg string) *Error { return modeled("InvalidElasticIpFault", msg) }
-
 // InvalidRetentionPeriod (400, InvalidRetentionPeriodFault).
 func InvalidRetentionPeriod(msg string) *Error {
 	return modeled("InvalidRetentionPeriodFault", msg)
 }
-
-// InvalidSubnet (400).
-func InvalidSubnet(msg string) *Error { return modeled("InvalidSubnet", msg) }
-
-// InvalidVPCNetworkState (400, InvalidVPCNetworkStateFault).
-func InvalidVPCNetworkState(msg string) *Error {
-	return modeled("InvalidVPCNetworkStateFault", msg)
-}
-
-// IPv6CidrBlockNotFound (400, Ipv6CidrBlockNotFoundFault).
-func IPv6CidrBlockNotFound(msg string) *Error { return modeled("Ipv6CidrBlockNotFoundFault", msg) }
-
-// LimitExceeded (400, LimitExceededFault).
-func LimitExceeded(msg string) *Error { return modeled("LimitExceededFault", msg) }
-
-// NumberOfNodesPerClusterLimitExceeded (400).
-func NumberOfNodesPerClusterLimitExceeded(msg string) *Error {
-	return modeled("NumberOfNodesPerClusterLimitExceededFault", msg)
-}
-
-// NumberOfNodesQuotaExceeded (400), e.g. "You do not have access to node type dw2.large.
-// Choose another node type" (VERIFIED, nccgroup/sadcloud#23).
-func NumberOfNodesQuotaExceeded(msg string) *Error {
-	return modeled("NumberOfNodesQuotaExceededFault", msg)
-}
-
-// RedshiftIdcApplicationNotExists (404).
-func RedshiftIdcApplicationNotExists(msg string) *Error {
-	return modeled("RedshiftIdcApplicationNotExistsFault", msg)
-}
-
-// SnapshotScheduleNotFound (400).
-func SnapshotScheduleNotFound(msg string) *Error {
-	return modeled("SnapshotScheduleNotFoundFault", msg)
-}
-
-// TableLimitExceeded (400).
-func TableLimitExceeded(msg string) *Error { return modeled("TableLimitExceededFault", msg) }
-
-// UnauthorizedOperation (400).
-func UnauthorizedOperation(msg string) *Error { return modeled("UnauthorizedOperation", msg) }
-
-// UnsupportedOption (400, UnsupportedOptionFault).
-func UnsupportedOption(msg string) *Error { return modeled("UnsupportedOptionFault", msg) }

@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,15 +25,9 @@ import (
 // wrappers. These tests read the one installed with the python3 on PATH (botocore 1.43.11 on
 // the project's machine) and skip, saying why, where there is none.
 
-// servedOps are the Redshift operations fakeshift serves (or will): the scope of the
+// servedOps are the Redshift operations fakeshift serves, sorted: the scope of the
 // modeled-error table and of listMembers.
-var servedOps = []string{
-	"CreateCluster", "DescribeClusters", "DeleteCluster", "ModifyCluster", "RebootCluster",
-	"CreateClusterParameterGroup", "DeleteClusterParameterGroup", "DescribeClusterParameterGroups",
-	"DescribeClusterParameters", "DescribeDefaultClusterParameters", "ModifyClusterParameterGroup",
-	"ResetClusterParameterGroup", "EnableLogging", "DisableLogging", "DescribeLoggingStatus",
-	"GetClusterCredentials", "GetClusterCredentialsWithIAM", "CreateTags", "DeleteTags", "DescribeTags",
-}
+var servedOps = slices.Sorted(maps.Keys(redshiftHandlers))
 
 type botoRef struct {
 	Shape        string `json:"shape"`

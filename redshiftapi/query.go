@@ -2,13 +2,14 @@ package redshiftapi
 
 import (
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // MaxBodyBytes bounds the form body [ParseRequest] reads (net/http's own limit for forms).
@@ -26,9 +27,6 @@ type Params struct {
 	values url.Values
 	prefix string
 }
-
-// NewParams wraps already decoded values.
-func NewParams(v url.Values) Params { return Params{values: v} }
 
 // ParseRequest reads the parameters of r: the URL query string and, for a POST with a form
 // body (Content-Type application/x-www-form-urlencoded, with or without a charset, or no
@@ -78,10 +76,6 @@ func ParseValues(rawQuery string, body []byte) (Params, *Error) {
 	return Params{values: v}, nil
 }
 
-// Values returns the decoded parameters (shared, not a copy), e.g. for CloudTrail's
-// requestParameters.
-func (p Params) Values() url.Values { return p.values }
-
 func (p Params) key(name string) string { return p.prefix + name }
 
 // lookup returns the first value of name and whether the name is present at all.
@@ -91,6 +85,19 @@ func (p Params) lookup(name string) (string, bool) {
 		return "", false
 	}
 	return vs[0], true
+}
+
+// names returns the names of the parameters present, sorted; the items of a list or the
+// members of a structure (Name.member.1, Name.Field) are named by Name.
+func (p Params) names() []string {
+	seen := map[string]bool{}
+	for k := range p.values {
+		if rest, ok := strings.CutPrefix(k, p.prefix); ok {
+			name, _, _ := strings.Cut(rest, ".")
+			seen[name] = true
+		}
+	}
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // Has reports whether the parameter is present (possibly empty).
@@ -151,46 +158,6 @@ func (p Params) Int(name string) (*int, *Error) {
 	return &i, nil
 }
 
-// IntRange is [Params.Int] with bounds: a value outside [min, max] is InvalidParameterValue
-// (UNVERIFIED message). Operations with their own wording (DurationSeconds, MaxRecords, ...)
-// use the validators of validate.go instead.
-func (p Params) IntRange(name string, min, max int) (*int, *Error) {
-	n, err := p.Int(name)
-	if err != nil || n == nil {
-		return n, err
-	}
-	if *n < min || *n > max {
-		return nil, InvalidParameterValue("Value (" + strconv.Itoa(*n) + ") for parameter " + p.key(name) + " is invalid. Must be between " + strconv.Itoa(min) + " and " + strconv.Itoa(max) + ".")
-	}
-	return n, nil
-}
-
-// timeLayouts are the ISO 8601 forms accepted for timestamp parameters. botocore sends
-// 2006-01-02T15:04:05Z, or with 6 fractional digits when the value has microseconds.
-var timeLayouts = []string{
-	time.RFC3339Nano, // also accepts no fraction, and offsets
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02T15:04:05",
-	"2006-01-02T15:04Z07:00",
-	"2006-01-02",
-}
-
-// Time returns an optional ISO 8601 timestamp parameter, in UTC: nil when absent. A time
-// without zone is UTC. Anything else is InvalidParameterValue (UNVERIFIED message).
-func (p Params) Time(name string) (*time.Time, *Error) {
-	v, ok := p.lookup(name)
-	if !ok {
-		return nil, nil
-	}
-	for _, layout := range timeLayouts {
-		if t, err := time.Parse(layout, v); err == nil {
-			t = t.UTC()
-			return &t, nil
-		}
-	}
-	return nil, InvalidParameterValue("Value (" + v + ") for parameter " + p.key(name) + " is invalid. Must be an ISO 8601 timestamp.")
-}
-
 // listMembers maps each list parameter of the operations fakeshift serves to its member's
 // locationName in the model ("member" when the model gives none). The Query serialisation
 // of list L with member M is L.M.1, L.M.2, ... (MODEL; TestListMembersMatchModel checks
@@ -207,17 +174,8 @@ var listMembers = map[string]string{
 	"VpcSecurityGroupIds":   "VpcSecurityGroupId",
 }
 
-// ListMember returns the member name of the list parameter name of the operations
-// fakeshift serves: ClusterSecurityGroups -> ClusterSecurityGroupName, DbGroups -> DbGroup,
-// IamRoles -> IamRoleArn, LogExports -> member, Parameters -> Parameter, TagKeys -> TagKey,
-// TagValues -> TagValue, Tags -> Tag, VpcSecurityGroupIds -> VpcSecurityGroupId.
-func ListMember(name string) (string, bool) {
-	m, ok := listMembers[name]
-	return m, ok
-}
-
 // List returns the list parameter name, a list of strings, with its member name from
-// [ListMember]; an unknown list name is a programming error. See [Params.ListOf].
+// listMembers; an unknown list name is a programming error. See [Params.ListOf].
 func (p Params) List(name string) []string {
 	member, ok := listMembers[name]
 	if !ok {
@@ -340,19 +298,14 @@ func (p Params) Tags() ([]Tag, *Error) {
 // ResetClusterParameterGroup (Parameters.Parameter.N.*). Only ParameterName is required by
 // the reader; ModifyClusterParameterGroup also needs ParameterValue ("you must supply at
 // least the parameter name and parameter value", model documentation), which the handler
-// checks with [Params.Required] on the element or with HasValue.
+// checks with HasValue. The element's other members (Description, Source, DataType,
+// AllowedValues, ApplyType, IsModifiable, MinimumEngineVersion) describe the parameter as
+// DescribeClusterParameters shows it; fakeshift ignores them, as optional name-value pairs
+// ("other name-value pairs of the parameter are optional", model documentation).
 type ParameterChange struct {
 	ParameterName  string
 	ParameterValue string
 	HasValue       bool
-	Description    string
-	Source         string
-	DataType       string
-	AllowedValues  string
-	ApplyType      string
-	IsModifiable   *bool
-	// MinimumEngineVersion as sent; fakeshift ignores it.
-	MinimumEngineVersion string
 }
 
 // Parameters reads the Parameters list (Parameters.Parameter.N.ParameterName, ...).
@@ -369,15 +322,6 @@ func (p Params) Parameters() ([]ParameterChange, *Error) {
 		}
 		c := ParameterChange{ParameterName: name}
 		c.ParameterValue, c.HasValue = e.String("ParameterValue")
-		c.Description, _ = e.String("Description")
-		c.Source, _ = e.String("Source")
-		c.DataType, _ = e.String("DataType")
-		c.AllowedValues, _ = e.String("AllowedValues")
-		c.ApplyType, _ = e.String("ApplyType")
-		c.MinimumEngineVersion, _ = e.String("MinimumEngineVersion")
-		if c.IsModifiable, err = e.Bool("IsModifiable"); err != nil {
-			return nil, err
-		}
 		out = append(out, c)
 	}
 	return out, nil

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"time"
 )
 
 // ResetResult is what Reset removed.
@@ -43,13 +42,7 @@ func (s *API) Reset(ctx context.Context) (ResetResult, error) {
 		if st.Default {
 			continue
 		}
-		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		err := s.cfg.Runtime.StopCluster(stopCtx, st.ID)
-		cancel()
-		if err != nil {
-			s.log.Warn("stop cluster for a reset", "cluster", st.ID, "err", err)
-		}
-		if err := s.cfg.Runtime.DeleteClusterData(st.ID); err != nil {
+		if err := s.removeCluster(ctx, st.ID); err != nil {
 			errs = append(errs, err)
 			continue
 		}
@@ -83,9 +76,9 @@ func (s *API) Reset(ctx context.Context) (ResetResult, error) {
 func (s *API) newDefaultState() *clusterState {
 	d := s.cfg.DefaultCluster
 	group, _ := s.loadGroup(DefaultParameterGroupName(FamilyRedshift20))
-	applied := group.values()
-	applied["require_ssl"] = fmt.Sprint(d.RequireSSL)
-	return &clusterState{ID: d.ID, NodeType: "ra3.large", NumberOfNodes: 1, MasterUsername: d.MasterUser,
+	st := &clusterState{ID: d.ID, NodeType: "ra3.large", NumberOfNodes: 1, MasterUsername: d.MasterUser,
 		DBName: d.Database, Port: DefaultPort, ParameterGroup: group.Name, Created: s.cfg.Clock.Now().UTC(),
-		Default: true, Applied: applied}
+		Default: true, AutomatedRetention: defaultAutomatedRetention, ManualRetention: defaultManualRetention}
+	st.Applied = s.wantValues(st, group)
+	return st
 }

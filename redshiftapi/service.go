@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -102,9 +101,6 @@ func New(ctx context.Context, cfg Config) (*API, error) {
 	return s, nil
 }
 
-// ServeHTTP serves one Redshift Query API request.
-func (s *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.serve(w, r, Redshift) }
-
 // STS serves the STS calls fakeshift answers (GetCallerIdentity, which SDKs and Terraform
 // call first).
 func (s *API) STS() http.Handler {
@@ -154,9 +150,9 @@ func (s *API) handle(r *http.Request, svc Service, out *Outcome) (any, error) {
 	if perr != nil {
 		return nil, perr
 	}
-	handlers := s.redshiftHandlers()
+	handlers := redshiftHandlers
 	if svc.Namespace == STS.Namespace {
-		handlers = map[string]handler{"GetCallerIdentity": (*API).getCallerIdentity}
+		handlers = stsHandlers
 	}
 	action, aerr := svc.Action(p, func(a string) bool { _, ok := handlers[a]; return ok })
 	out.Action = action
@@ -172,30 +168,32 @@ func (s *API) handle(r *http.Request, svc Service, out *Outcome) (any, error) {
 
 type handler func(s *API, c *call) (any, error)
 
-func (s *API) redshiftHandlers() map[string]handler {
-	return map[string]handler{
-		"CreateCluster":                    (*API).createCluster,
-		"DescribeClusters":                 (*API).describeClusters,
-		"ModifyCluster":                    (*API).modifyCluster,
-		"RebootCluster":                    (*API).rebootCluster,
-		"DeleteCluster":                    (*API).deleteCluster,
-		"CreateClusterParameterGroup":      (*API).createParameterGroup,
-		"DescribeClusterParameterGroups":   (*API).describeParameterGroups,
-		"ModifyClusterParameterGroup":      (*API).modifyParameterGroup,
-		"ResetClusterParameterGroup":       (*API).resetParameterGroup,
-		"DescribeClusterParameters":        (*API).describeClusterParameters,
-		"DescribeDefaultClusterParameters": (*API).describeDefaultParameters,
-		"DeleteClusterParameterGroup":      (*API).deleteParameterGroup,
-		"EnableLogging":                    (*API).enableLogging,
-		"DisableLogging":                   (*API).disableLogging,
-		"DescribeLoggingStatus":            (*API).describeLoggingStatus,
-		"GetClusterCredentials":            (*API).getClusterCredentials,
-		"AuthorizeDataShare":               (*API).authorizeDataShare,
-		"DeauthorizeDataShare":             (*API).deauthorizeDataShare,
-		"DescribeDataShares":               (*API).describeDataShares,
-		"DescribeDataSharesForProducer":    (*API).describeDataSharesForProducer,
-	}
+// redshiftHandlers are the Redshift operations served; any other action is InvalidAction.
+var redshiftHandlers = map[string]handler{
+	"CreateCluster":                    (*API).createCluster,
+	"DescribeClusters":                 (*API).describeClusters,
+	"ModifyCluster":                    (*API).modifyCluster,
+	"RebootCluster":                    (*API).rebootCluster,
+	"DeleteCluster":                    (*API).deleteCluster,
+	"CreateClusterParameterGroup":      (*API).createParameterGroup,
+	"DescribeClusterParameterGroups":   (*API).describeParameterGroups,
+	"ModifyClusterParameterGroup":      (*API).modifyParameterGroup,
+	"ResetClusterParameterGroup":       (*API).resetParameterGroup,
+	"DescribeClusterParameters":        (*API).describeClusterParameters,
+	"DescribeDefaultClusterParameters": (*API).describeDefaultParameters,
+	"DeleteClusterParameterGroup":      (*API).deleteParameterGroup,
+	"EnableLogging":                    (*API).enableLogging,
+	"DisableLogging":                   (*API).disableLogging,
+	"DescribeLoggingStatus":            (*API).describeLoggingStatus,
+	"GetClusterCredentials":            (*API).getClusterCredentials,
+	"AuthorizeDataShare":               (*API).authorizeDataShare,
+	"DeauthorizeDataShare":             (*API).deauthorizeDataShare,
+	"DescribeDataShares":               (*API).describeDataShares,
+	"DescribeDataSharesForProducer":    (*API).describeDataSharesForProducer,
 }
+
+// stsHandlers are the STS operations served.
+var stsHandlers = map[string]handler{"GetCallerIdentity": (*API).getCallerIdentity}
 
 // authError turns a SigV4 failure into the Query API's error.
 func authError(err error) *Error {
@@ -227,8 +225,14 @@ func (s *API) getCallerIdentity(c *call) (any, error) {
 func newRequestID() string {
 	b := make([]byte, 16)
 	rand.Read(b)
-	h := hex.EncodeToString(b)
-	return fmt.Sprintf("%s-%s-%s-%s-%s", h[0:8], h[8:12], h[12:16], h[16:20], h[20:32])
+	return formatUUID(b)
+}
+
+// formatUUID writes the first 16 bytes of b as hex digits in a UUID's 8-4-4-4-12 groups
+// (request ids, namespace ids, key ids).
+func formatUUID(b []byte) string {
+	h := hex.EncodeToString(b[:16])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
 // Adapters of Params' getters to error, so that a nil *Error never becomes a non-nil error.

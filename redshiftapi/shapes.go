@@ -246,20 +246,6 @@ type ParameterGroupNameResult struct {
 // (VERIFIED, aws-cli example modify-cluster-parameter-group, research 1.6).
 const ParameterGroupStatusUpdated = "Your parameter group has been updated but changes won't get applied until you reboot the associated Clusters."
 
-// DescribeTagsResult is the model's TaggedResourceListMessage.
-type DescribeTagsResult struct {
-	TaggedResources TaggedResourceList `xml:"TaggedResources"`
-	Marker          string             `xml:"Marker,omitempty"`
-}
-
-// TaggedResource is one tag of one resource; ResourceType is e.g. "cluster" or "parameter
-// group" (UNVERIFIED values, from the model documentation's list).
-type TaggedResource struct {
-	Tag          Tag    `xml:"Tag"`
-	ResourceName string `xml:"ResourceName"`
-	ResourceType string `xml:"ResourceType"`
-}
-
 // GetCallerIdentityResult is STS GetCallerIdentity's result, in the element order of the
 // STS API Reference's sample response.
 type GetCallerIdentityResult struct {
@@ -293,8 +279,6 @@ type (
 	ParameterList []Parameter
 	// ParameterGroupList renders items as <ClusterParameterGroup>.
 	ParameterGroupList []ClusterParameterGroup
-	// TaggedResourceList renders items as <TaggedResource>.
-	TaggedResourceList []TaggedResource
 	// StringList renders items as <member> (LogExports, PendingActions).
 	StringList []string
 )
@@ -352,11 +336,6 @@ func (l ParameterList) MarshalXML(e *xml.Encoder, s xml.StartElement) error {
 // MarshalXML renders the list.
 func (l ParameterGroupList) MarshalXML(e *xml.Encoder, s xml.StartElement) error {
 	return encodeList(e, s, "ClusterParameterGroup", l)
-}
-
-// MarshalXML renders the list.
-func (l TaggedResourceList) MarshalXML(e *xml.Encoder, s xml.StartElement) error {
-	return encodeList(e, s, "TaggedResource", l)
 }
 
 // MarshalXML renders the list.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,6 +30,10 @@ type clusterState struct {
 	Encrypted      bool      `json:"encrypted,omitempty"`
 	KmsKeyARN      string    `json:"kms_key,omitempty"` // of an encrypted cluster
 	Public         bool      `json:"public,omitempty"`
+	// AutomatedRetention and ManualRetention are the snapshot retention periods in days;
+	// a state stored before they were kept reads as CreateCluster's defaults (decodeCluster).
+	AutomatedRetention int `json:"automated_retention"`
+	ManualRetention    int `json:"manual_retention"`
 	// Default marks the binary's own cluster: the API shows it but does not make or
 	// delete it.
 	Default bool `json:"default,omitempty"`
@@ -67,12 +72,22 @@ func clusterKey(id string) []byte { return []byte("cluster/" + id) }
 func groupKey(name string) []byte { return []byte("group/" + name) }
 
 func (s *API) loadCluster(id string) (*clusterState, error) {
-	var st clusterState
-	if err := s.getJSON(clusterKey(id), &st); err != nil {
+	b, err := s.space.Get(clusterKey(id))
+	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, ClusterNotFound(id)
 		}
 		return nil, err
+	}
+	return decodeCluster(clusterKey(id), b)
+}
+
+// decodeCluster reads a stored cluster state. Members a state stored by an older fakeshift
+// lacks keep CreateCluster's defaults (retention periods 1 and -1), not zero.
+func decodeCluster(key, b []byte) (*clusterState, error) {
+	st := clusterState{AutomatedRetention: defaultAutomatedRetention, ManualRetention: defaultManualRetention}
+	if err := json.Unmarshal(b, &st); err != nil {
+		return nil, fmt.Errorf("decode %s: %w", key, err)
 	}
 	return &st, nil
 }
@@ -81,12 +96,12 @@ func (s *API) saveCluster(st *clusterState) error { return s.putJSON(clusterKey(
 
 func (s *API) clusters() ([]*clusterState, error) {
 	var out []*clusterState
-	err := s.space.Scan([]byte("cluster/"), func(_, v []byte) error {
-		var st clusterState
-		if err := json.Unmarshal(v, &st); err != nil {
-			return fmt.Errorf("decode cluster: %w", err)
+	err := s.space.Scan([]byte("cluster/"), func(k, v []byte) error {
+		st, err := decodeCluster(k, v)
+		if err != nil {
+			return err
 		}
-		out = append(out, &st)
+		out = append(out, st)
 		return nil
 	})
 	return out, err
@@ -149,6 +164,26 @@ func (g *groupState) values() map[string]string {
 	return out
 }
 
+// wantValues are the parameter values a reboot applies to the cluster: its group's, but for
+// the default cluster require_ssl as the binary's --require-ssl says while the group does
+// not set it. The cluster is in sync when its applied values are these.
+func (s *API) wantValues(st *clusterState, g *groupState) map[string]string {
+	want := g.values()
+	if v, ok := s.binarySSL(st, g); ok {
+		want["require_ssl"] = v
+	}
+	return want
+}
+
+// binarySSL is require_ssl as --require-ssl sets it, when the flag decides it: for the
+// default cluster whose group does not set require_ssl.
+func (s *API) binarySSL(st *clusterState, g *groupState) (string, bool) {
+	if _, set := g.Values["require_ssl"]; !st.Default || set {
+		return "", false
+	}
+	return strconv.FormatBool(s.cfg.DefaultCluster.RequireSSL), true
+}
+
 func (s *API) getJSON(key []byte, v any) error {
 	b, err := s.space.Get(key)
 	if err != nil {
@@ -173,11 +208,8 @@ func (s *API) putJSON(key []byte, v any) error {
 func (s *API) restore(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := s.cfg.DefaultCluster
-	def, err := s.loadCluster(d.ID)
-	if err != nil {
-		def = s.newDefaultState()
-		if err := s.saveCluster(def); err != nil {
+	if _, err := s.loadCluster(s.cfg.DefaultCluster.ID); err != nil {
+		if err := s.saveCluster(s.newDefaultState()); err != nil {
 			return err
 		}
 	}
@@ -186,7 +218,11 @@ func (s *API) restore(ctx context.Context) error {
 		return err
 	}
 	for _, st := range all {
-		if !st.Default {
+		if st.Default {
+			if err := s.restoreDefault(st); err != nil {
+				return err
+			}
+		} else {
 			spec := cluster.Spec{ID: st.ID, Database: st.DBName, MasterUser: st.MasterUsername}
 			_, port, err := s.cfg.Runtime.StartCluster(ctx, spec, st.BoundPort, true)
 			if err != nil {
@@ -205,14 +241,29 @@ func (s *API) restore(ctx context.Context) error {
 		if !ok {
 			continue
 		}
-		if st.Default {
-			// The binary's flags decide require_ssl for its own cluster.
-			st.Applied["require_ssl"] = fmt.Sprint(d.RequireSSL)
-		}
 		c.ApplyParameters(maps.Clone(st.Applied))
 		if st.Logging.Enabled {
 			c.SetLogExports(st.Logging.Exports)
 		}
 	}
 	return nil
+}
+
+// restoreDefault brings the default cluster's applied require_ssl to this run's
+// --require-ssl where the flag decides it (wantValues); where its group sets require_ssl,
+// what the last reboot applied stays.
+func (s *API) restoreDefault(st *clusterState) error {
+	group, err := s.loadGroup(st.ParameterGroup)
+	if err != nil {
+		return fmt.Errorf("restore cluster %s: %w", st.ID, err)
+	}
+	v, ok := s.binarySSL(st, group)
+	if !ok || st.Applied["require_ssl"] == v {
+		return nil
+	}
+	if st.Applied == nil {
+		st.Applied = map[string]string{}
+	}
+	st.Applied["require_ssl"] = v
+	return s.saveCluster(st)
 }

@@ -223,11 +223,6 @@ var nodeTypes = map[string]nodeRange{
 	"rg.4xlarge":   {single: false, min: 2, max: 32},
 }
 
-// NodeTypes lists the node types fakeshift accepts.
-func NodeTypes() []string {
-	return []string{"dc2.large", "dc2.8xlarge", "ra3.large", "ra3.xlplus", "ra3.4xlarge", "ra3.16xlarge", "rg.xlarge", "rg.4xlarge"}
-}
-
 // ValidateNodeType checks a NodeType: "Invalid node type: X" (VERIFIED text, seen through
 // CloudFormation and the AWS CDK for dc2.large in 2025; the code InvalidParameterValue is
 // UNVERIFIED).
@@ -245,7 +240,7 @@ const (
 )
 
 // ValidateClusterShape checks CreateCluster's NodeType, ClusterType and NumberOfNodes
-// together and returns the cluster type and node count to create:
+// together and returns the node count to create:
 //   - ClusterType absent: single-node with 1 node when NumberOfNodes is absent or 1
 //     ("If you don't specify this parameter, you get a single-node cluster", API
 //     Reference), else multi-node;
@@ -258,9 +253,9 @@ const (
 //     InvalidParameterCombination with the same text and no period, hashicorp/terraform#12220);
 //   - a node type without a single-node configuration, or a count above the node type's
 //     maximum: UNVERIFIED messages.
-func ValidateClusterShape(nodeType, clusterType string, numberOfNodes *int) (string, int, *Error) {
+func ValidateClusterShape(nodeType, clusterType string, numberOfNodes *int) (int, *Error) {
 	if err := ValidateNodeType(nodeType); err != nil {
-		return "", 0, err
+		return 0, err
 	}
 	r := nodeTypes[nodeType]
 	switch clusterType {
@@ -272,24 +267,24 @@ func ValidateClusterShape(nodeType, clusterType string, numberOfNodes *int) (str
 		}
 	case ClusterTypeSingleNode, ClusterTypeMultiNode:
 	default:
-		return "", 0, InvalidParameterValue("Invalid cluster type. Cluster type can be one of multi-node or single-node")
+		return 0, InvalidParameterValue("Invalid cluster type. Cluster type can be one of multi-node or single-node")
 	}
 	if clusterType == ClusterTypeSingleNode {
 		if numberOfNodes != nil && *numberOfNodes != 1 {
-			return "", 0, InvalidParameterValue(msgSingleNodeCount)
+			return 0, InvalidParameterValue(msgSingleNodeCount)
 		}
 		if !r.single {
-			return "", 0, InvalidParameterValue("Invalid node type: " + nodeType + " does not support single-node clusters. Use multi-node with at least " + strconv.Itoa(r.min) + " nodes.")
+			return 0, InvalidParameterValue("Invalid node type: " + nodeType + " does not support single-node clusters. Use multi-node with at least " + strconv.Itoa(r.min) + " nodes.")
 		}
-		return clusterType, 1, nil
+		return 1, nil
 	}
 	if numberOfNodes == nil || *numberOfNodes < 2 {
-		return "", 0, InvalidParameterValue(msgMultiNodeMin)
+		return 0, InvalidParameterValue(msgMultiNodeMin)
 	}
 	if *numberOfNodes > r.max {
-		return "", 0, InvalidParameterValue("Number of nodes for node type " + nodeType + " must be between " + strconv.Itoa(r.min) + " and " + strconv.Itoa(r.max) + ".")
+		return 0, InvalidParameterValue("Number of nodes for node type " + nodeType + " must be between " + strconv.Itoa(r.min) + " and " + strconv.Itoa(r.max) + ".")
 	}
-	return clusterType, *numberOfNodes, nil
+	return *numberOfNodes, nil
 }
 
 // DefaultPort is CreateCluster's default Port.

@@ -91,16 +91,6 @@ func write(w http.ResponseWriter, status int, requestID string, body []byte) err
 	return err
 }
 
-// WriteResult is [Redshift].WriteResult.
-func WriteResult(w http.ResponseWriter, action, requestID string, result any) error {
-	return Redshift.WriteResult(w, action, requestID, result)
-}
-
-// WriteError is [Redshift].WriteError.
-func WriteError(w http.ResponseWriter, requestID string, e *Error) error {
-	return Redshift.WriteError(w, requestID, e)
-}
-
 // MarshalResult renders the success envelope of action:
 //
 //	<{Action}Response xmlns="{Namespace}">
@@ -230,9 +220,6 @@ func NewTimestamp(t time.Time) *Timestamp {
 	ts := Timestamp(t)
 	return &ts
 }
-
-// Time returns the timestamp as a time.Time.
-func (t Timestamp) Time() time.Time { return time.Time(t) }
 
 // MarshalText implements encoding.TextMarshaler with [FormatTimestamp].
 func (t Timestamp) MarshalText() ([]byte, error) {

@@ -168,10 +168,6 @@ func responseCases() []responseCase {
 		{name: "get_cluster_credentials", svc: Redshift, action: "GetClusterCredentials", result: &ClusterCredentials{
 			DbUser: "IAMA:alice:g1", DbPassword: "EXAMPLEjArE3hcnQj8zt4XQj9Xtma8oxYEM8OyxpDHwXVPyJYBDm/gqX2Eeaq6P3DgTzgPg==",
 			Expiration: Timestamp(created.Add(15 * time.Minute))}},
-		{name: "create_tags", svc: Redshift, action: "CreateTags"},
-		{name: "describe_tags", svc: Redshift, action: "DescribeTags", result: &DescribeTagsResult{TaggedResources: TaggedResourceList{
-			{Tag: Tag{Key: "env", Value: "test"}, ResourceName: "arn:aws:redshift:us-east-1:123456789012:cluster:c1", ResourceType: "cluster"},
-		}}},
 		{name: "sts_get_caller_identity", svc: STS, action: "GetCallerIdentity", result: &GetCallerIdentityResult{
 			Arn: "arn:aws:iam::123456789012:root", UserID: "123456789012", Account: "123456789012"}},
 		{name: "error_cluster_not_found", svc: Redshift, action: "DescribeClusters", err: ClusterNotFound("awscluster")},
@@ -263,14 +259,14 @@ func TestNoResultWrapper(t *testing.T) {
 
 func TestWriteResultAndError(t *testing.T) {
 	rec := httptest.NewRecorder()
-	require.NoError(t, WriteResult(rec, "DescribeLoggingStatus", "r-1", &LoggingStatus{}))
+	require.NoError(t, Redshift.WriteResult(rec, "DescribeLoggingStatus", "r-1", &LoggingStatus{}))
 	require.Equal(t, http.StatusOK, rec.Code)
 	require.Equal(t, "text/xml", rec.Header().Get("Content-Type"))
 	require.Equal(t, "r-1", rec.Header().Get("x-amzn-RequestId"))
 	require.Contains(t, rec.Body.String(), "<RequestId>r-1</RequestId>")
 
 	rec = httptest.NewRecorder()
-	require.NoError(t, WriteError(rec, "r-2", ClusterNotFound("c1")))
+	require.NoError(t, Redshift.WriteError(rec, "r-2", ClusterNotFound("c1")))
 	require.Equal(t, http.StatusNotFound, rec.Code)
 	require.Equal(t, "text/xml", rec.Header().Get("Content-Type"))
 	require.Equal(t, "r-2", rec.Header().Get("x-amzn-RequestId"))

@@ -10,7 +10,6 @@ what the AWS CLI and boto3 put on the wire. Run from the package directory:
 The committed files were generated with botocore 1.43.11. query_test.go
 (TestGoldenRequests) parses each with Params and checks the decoded values.
 """
-import datetime
 import os
 
 import botocore
@@ -92,18 +91,6 @@ REQUESTS = [
     ("describe_cluster_parameters", "redshift", "DescribeClusterParameters", {
         "ParameterGroupName": "pg1",
         "Source": "user",
-    }),
-    ("create_tags", "redshift", "CreateTags", {
-        "ResourceName": "arn:aws:redshift:us-east-1:123456789012:cluster:c1",
-        "Tags": [{"Key": "k1", "Value": "v1"}],
-    }),
-    ("delete_tags", "redshift", "DeleteTags", {
-        "ResourceName": "arn:aws:redshift:us-east-1:123456789012:cluster:c1",
-        "TagKeys": ["k1", "k2"],
-    }),
-    ("describe_events", "redshift", "DescribeEvents", {
-        "StartTime": datetime.datetime(2024, 5, 1, 12, 0, 0, 123456, tzinfo=datetime.timezone.utc),
-        "EndTime": datetime.datetime(2024, 5, 2, 0, 0, 0, tzinfo=datetime.timezone.utc),
     }),
     ("sts_get_caller_identity", "sts", "GetCallerIdentity", {}),
 ]
