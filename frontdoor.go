@@ -1,13 +1,13 @@
 package fakeshift
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/fakeshift/fakeshift/redshiftapi"
 	"github.com/fakeshift/fakeshift/s3fake"
@@ -115,11 +115,12 @@ func (s *Server) awsAPI(w http.ResponseWriter, r *http.Request) {
 		// GetCallerIdentity is not recorded by CloudTrail.
 		s.api.STS().ServeHTTP(w, r)
 	case serviceCloudTrail:
-		if out := s.trail.ServeAPI(w, r, newRequestID()); out.Recorded {
+		// A StopLogging that stopped a trail has stored its own record (Outcome.Stored).
+		if out := s.trail.ServeAPI(w, r, uuid.NewString()); out.Recorded && out.Stored == nil {
 			s.record(out.Call)
 		}
 	default:
-		writeQueryAPIError(w, newRequestID(), http.StatusBadRequest, "InvalidAction",
+		writeQueryAPIError(w, uuid.NewString(), http.StatusBadRequest, "InvalidAction",
 			"fakeshift does not serve the AWS service "+svc)
 	}
 }
@@ -150,8 +151,8 @@ func (s *Server) serviceCall(out redshiftapi.Outcome, sc redshiftapi.ServiceCall
 	id := trail.RedshiftServiceIdentity(s.cfg.Region, sc.ClusterID, now)
 	return trail.Call{Source: sc.Source, Name: sc.Name, Time: now, Identity: &id, SourceIP: "AWS Internal",
 		UserAgent: "aws-internal/3", RequestParameters: sc.RequestParameters, ResponseElements: sc.ResponseElements,
-		RequestID: newRequestID(), ReadOnly: sc.ReadOnly, RecipientAccountID: out.Principal.AccountID,
-		SharedEventID: trail.NewEventID(),
+		RequestID: uuid.NewString(), ReadOnly: sc.ReadOnly, RecipientAccountID: out.Principal.AccountID,
+		SharedEventID: uuid.NewString(),
 		Resources:     []trail.Resource{{AccountID: out.Principal.AccountID, Type: sc.ResourceType, ARN: sc.ResourceARN}}}
 }
 
@@ -185,13 +186,6 @@ func writeQueryAPIError(w http.ResponseWriter, reqID string, status int, code, m
 		Error     errBody
 		RequestID string `xml:"RequestId"`
 	}{Error: errBody{Type: "Sender", Code: code, Message: msg}, RequestID: reqID})
-}
-
-func newRequestID() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	h := hex.EncodeToString(b)
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

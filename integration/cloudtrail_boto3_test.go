@@ -1,10 +1,7 @@
 package integration
 
 import (
-	"os/exec"
 	"testing"
-
-	"github.com/stretchr/testify/require"
 
 	"github.com/fakeshift/fakeshift"
 	"github.com/fakeshift/fakeshift/fixtures"
@@ -17,12 +14,6 @@ import (
 // flush finds in the trail's files the very records lookup_events gives
 // (testdata/cloudtrail_boto3.py).
 func TestCloudTrailWithBoto3(t *testing.T) {
-	py := python3WithBoto3(t)
 	f := fixtures.New(t, fixtures.WithConfig(func(c *fakeshift.Config) { c.LogInterval, c.TrailInterval = -1, -1 }))
-	cmd := exec.Command(py, "testdata/cloudtrail_boto3.py")
-	cmd.Env = awsEnv(f, "test", "test")
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "%s", out)
-	require.Contains(t, string(out), "boto3 CloudTrail checks passed")
-	t.Logf("%s", out)
+	runBoto3Script(t, f, "testdata/cloudtrail_boto3.py", "boto3 CloudTrail checks passed")
 }

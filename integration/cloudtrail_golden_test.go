@@ -97,7 +97,7 @@ func TestCloudTrailRecordsGolden(t *testing.T) {
 			Credentials: credentials.NewStaticCredentialsProvider(key, secret, "")})
 	}
 	rsUser, rsRole := rsAs(goldenUserKey, "user-secret"), rsAs(goldenRoleKey, "role-secret")
-	s3c := s3Client(f, "test", "test")
+	s3c := f.S3ClientAs("test", "test")
 	ct := func(key, secret, op string, in any) []byte {
 		t.Helper()
 		code, out := cloudTrailCall(t, f.Endpoints().HTTP, key, secret, op, in)

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -40,15 +39,7 @@ func redshiftLogPolicy(bucket string) string {
 type cliRun func(args ...string) (string, string, error)
 
 func awsCLI(t *testing.T, f *fixtures.Fakeshift, key, secret string) cliRun {
-	bin := needTool(t, "aws", "apt-get install -y awscli")
-	return func(args ...string) (string, string, error) {
-		cmd := exec.Command(bin, append([]string{"--endpoint-url", f.Endpoints().HTTP}, args...)...)
-		cmd.Env = awsEnv(f, key, secret)
-		var out, errb strings.Builder
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := cmd.Run()
-		return out.String(), errb.String(), err
-	}
+	return awsCLIAt(t, f.Endpoints().HTTP, key, secret)
 }
 
 // lookup runs `aws cloudtrail lookup-events` for one event name and returns the records,
@@ -77,8 +68,8 @@ func lookup(t *testing.T, run cliRun, name string) []map[string]any {
 	return recs
 }
 
-// TestCloudTrailWithAWSCLI: a trail made with the AWS CLI records the Redshift and S3 calls
-// the CLI makes; lookup-events finds each one as the seed's examples show them, a flush
+// TestCloudTrailWithAWSCLI: a trail made with the AWS CLI (and listed by list-trails)
+// records the Redshift and S3 calls the CLI makes; lookup-events finds each one as the seed's examples show them, a flush
 // puts them in the trail's bucket, and validate-logs verifies the files and digests, and
 // finds a tampered file invalid.
 func TestCloudTrailWithAWSCLI(t *testing.T) {
@@ -114,6 +105,8 @@ func TestCloudTrailWithAWSCLI(t *testing.T) {
 	fails("TrailAlreadyExistsException", "cloudtrail", "create-trail", "--name", "audit", "--s3-bucket-name", "trail-bucket", "--s3-key-prefix", "ct")
 	out = must("cloudtrail", "get-trail-status", "--name", "audit")
 	require.Contains(t, out, `"IsLogging": false`)
+	require.Equal(t, []trailInfo{{TrailARN: "arn:aws:cloudtrail:us-east-1:123456789012:trail/audit", Name: "audit",
+		HomeRegion: "us-east-1"}}, listTrails(t, run))
 	must("cloudtrail", "start-logging", "--name", "audit")
 	out = must("cloudtrail", "describe-trails")
 	require.Contains(t, out, `"HomeRegion": "us-east-1"`)
@@ -191,7 +184,7 @@ func TestCloudTrailWithAWSCLI(t *testing.T) {
 
 	// A flush delivers the trail's records and closes its digest period.
 	flush(t, f)
-	c := s3Client(f, "test", "test")
+	c := f.S3ClientAs("test", "test")
 	files := listKeys(t, c, "trail-bucket", "ct/AWSLogs/123456789012/CloudTrail/us-east-1/")
 	require.NotEmpty(t, files)
 	require.Regexp(t, `^ct/AWSLogs/123456789012/CloudTrail/us-east-1/\d{4}/\d{2}/\d{2}/123456789012_CloudTrail_us-east-1_\d{8}T\d{4}Z_[A-Za-z0-9]{16}\.json\.gz$`, files[0])
@@ -256,6 +249,20 @@ func TestCloudTrailWithAWSCLI(t *testing.T) {
 	}
 	must("cloudtrail", "delete-trail", "--name", "audit")
 	fails("TrailNotFoundException", "cloudtrail", "get-trail", "--name", "audit")
+	require.Empty(t, listTrails(t, run))
+}
+
+// trailInfo is an entry of ListTrails' Trails.
+type trailInfo struct{ TrailARN, Name, HomeRegion string }
+
+// listTrails runs `aws cloudtrail list-trails`.
+func listTrails(t *testing.T, run cliRun) []trailInfo {
+	t.Helper()
+	out, stderr, err := run("cloudtrail", "list-trails")
+	require.NoError(t, err, stderr)
+	var res struct{ Trails []trailInfo }
+	require.NoError(t, json.Unmarshal([]byte(out), &res), out)
+	return res.Trails
 }
 
 // requireEndpointURL checks that the AWS CLI honours AWS_ENDPOINT_URL (aws-cli 1.29 and

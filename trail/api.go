@@ -39,6 +39,10 @@ type Outcome struct {
 	Call Call
 	// Recorded is false for a request that never became a call (unsigned, bad signature).
 	Recorded bool
+	// Stored is the call's record when ServeAPI has kept it already: a StopLogging that
+	// stops a trail stores its record in the transaction that stops the trail (the trail's
+	// last record is known by its sequence number). The caller must not record it again.
+	Stored *Event
 }
 
 // ServeAPI serves one CloudTrail JSON 1.1 request and returns what its record needs.
@@ -63,7 +67,7 @@ func (s *Service) ServeAPI(w http.ResponseWriter, r *http.Request, requestID str
 		return out
 	}
 	out.Call.Principal = principal
-	h, ok := s.handlers()[op]
+	h, ok := handlers[op]
 	if !ok {
 		writeError(w, requestID, &Error{Type: "UnknownOperationException", Status: http.StatusBadRequest,
 			Message: "The operation " + op + " is not supported by fakeshift"})
@@ -74,16 +78,18 @@ func (s *Service) ServeAPI(w http.ResponseWriter, r *http.Request, requestID str
 	if err == nil && len(body) > maxRequestBody {
 		err = apiError("SerializationException", "request body is larger than %d bytes", maxRequestBody)
 	}
+	if err == nil && len(bytes.TrimSpace(body)) == 0 {
+		body = []byte("{}")
+	}
+	// The record's request part is known before the handler runs: StopLogging stores its
+	// record itself.
+	out.Call.RequestParameters, out.Call.ReadOnly = requestParameters(op, body)
 	var res any
 	if err == nil {
-		if len(bytes.TrimSpace(body)) == 0 {
-			body = []byte("{}")
-		}
-		res, err = h(s, &request{principal: principal, account: principal.AccountID, body: body, r: r})
+		q := &request{principal: principal, account: principal.AccountID, body: body, r: r, call: out.Call}
+		res, err = h(s, q)
+		out.Stored = q.stored
 	}
-	params, readOnly := requestParameters(op, body)
-	out.Call.RequestParameters = params
-	out.Call.ReadOnly = readOnly
 	if err != nil {
 		e := asError(err)
 		if e.Status >= 500 {
@@ -98,7 +104,7 @@ func (s *Service) ServeAPI(w http.ResponseWriter, r *http.Request, requestID str
 		writeError(w, requestID, &Error{Type: "InternalFailure", Message: "encode response", Status: 500})
 		return out
 	}
-	if op != "LookupEvents" && op != "ListPublicKeys" && !readOnly {
+	if !out.Call.ReadOnly {
 		out.Call.ResponseElements = responseElements(b)
 	}
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
@@ -201,6 +207,10 @@ type request struct {
 	account   string
 	body      []byte
 	r         *http.Request
+	// call is the call's record as far as the request makes it (no response yet); stored
+	// is set by a handler that kept the record itself.
+	call   Call
+	stored *Event
 }
 
 func (q *request) decode(v any) error {
@@ -213,18 +223,18 @@ func (q *request) decode(v any) error {
 
 type handler func(s *Service, q *request) (any, error)
 
-func (s *Service) handlers() map[string]handler {
-	return map[string]handler{
-		"CreateTrail":    (*Service).createTrail,
-		"DescribeTrails": (*Service).describeTrails,
-		"GetTrail":       (*Service).getTrail,
-		"StartLogging":   (*Service).startLogging,
-		"StopLogging":    (*Service).stopLogging,
-		"GetTrailStatus": (*Service).getTrailStatus,
-		"DeleteTrail":    (*Service).deleteTrail,
-		"LookupEvents":   (*Service).lookupEvents,
-		"ListPublicKeys": (*Service).listPublicKeys,
-	}
+// handlers are the operations served, by name.
+var handlers = map[string]handler{
+	"CreateTrail":    (*Service).createTrail,
+	"DescribeTrails": (*Service).describeTrails,
+	"GetTrail":       (*Service).getTrail,
+	"ListTrails":     (*Service).listTrails,
+	"StartLogging":   (*Service).startLogging,
+	"StopLogging":    (*Service).stopLogging,
+	"GetTrailStatus": (*Service).getTrailStatus,
+	"DeleteTrail":    (*Service).deleteTrail,
+	"LookupEvents":   (*Service).lookupEvents,
+	"ListPublicKeys": (*Service).listPublicKeys,
 }
 
 // epoch is a JSON 1.1 timestamp: seconds since the epoch, with a fraction.

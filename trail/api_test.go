@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/fakeshift/fakeshift/auth"
 )
 
 func TestValidateName(t *testing.T) {
@@ -137,4 +139,36 @@ func TestRequestParameters(t *testing.T) {
 	require.JSONEq(t, `{"trailARN":"arn","nested":{"isLogging":true}}`,
 		string(responseElements([]byte(`{"TrailARN":"arn","Nested":{"IsLogging":true}}`))))
 	require.Nil(t, responseElements([]byte(`{}`)))
+}
+
+// TestListTrails: ListTrails names the caller's trails with their ARN and home region (one
+// page: an account has at most 5), and nothing of another account's.
+func TestListTrails(t *testing.T) {
+	h := newHarness(t)
+	other, ok := h.dir.Key("other")
+	require.True(t, ok)
+	h.bucketFor("ct-list")
+	list := func(k auth.Key) []any {
+		code, res := h.call(k, "ListTrails", map[string]any{})
+		require.Equal(t, http.StatusOK, code, "%v", res)
+		require.NotContains(t, res, "NextToken")
+		return res["Trails"].([]any)
+	}
+	require.Empty(t, list(h.root))
+	for _, name := range []string{"beta", "alpha"} {
+		h.ok("CreateTrail", map[string]any{"Name": name, "S3BucketName": "ct-list"})
+	}
+	want := []any{}
+	for _, name := range []string{"alpha", "beta"} {
+		want = append(want, map[string]any{"Name": name, "HomeRegion": "us-east-1",
+			"TrailARN": "arn:aws:cloudtrail:us-east-1:" + testAccount + ":trail/" + name})
+	}
+	require.Equal(t, want, list(h.root))
+	require.Empty(t, list(other), "another account's trails")
+	h.ok("DeleteTrail", map[string]any{"Name": "alpha"})
+	require.Equal(t, want[1:], list(h.root))
+	require.Equal(t, "ListTrails", h.last.EventName)
+	require.True(t, h.last.ReadOnly)
+	require.JSONEq(t, "null", string(h.last.ResponseElements), "a read-only call's record has no responseElements")
+	h.fails("InvalidTokenException", "ListTrails", map[string]any{"NextToken": "x"})
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/fakeshift/fakeshift/auth"
@@ -17,7 +18,7 @@ const benchParams = `{"clusterIdentifier":"bench","nodeType":"ra3.large","master
 
 func benchCall(k auth.Key, name string) Call {
 	return Call{Source: "redshift.amazonaws.com", Name: name, Principal: auth.AccountPrincipal(k),
-		RequestParameters: json.RawMessage(benchParams), RequestID: NewEventID(), SourceIP: "127.0.0.1",
+		RequestParameters: json.RawMessage(benchParams), RequestID: uuid.NewString(), SourceIP: "127.0.0.1",
 		UserAgent: "aws-cli/1.45.11"}
 }
 

@@ -35,10 +35,6 @@ type Delivery struct {
 	Error   string `json:"error,omitempty"`
 }
 
-func withPrincipal(ctx context.Context, p auth.Principal) context.Context {
-	return auth.WithPrincipal(ctx, p)
-}
-
 // StartDelivery delivers every logging trail's records each interval (CloudTrail: about
 // every 5 minutes); a zero or negative interval delivers only on Flush.
 func (s *Service) StartDelivery(interval time.Duration) {
@@ -94,14 +90,20 @@ func (s *Service) deliver(ctx context.Context, closeDigest bool) ([]Delivery, er
 // deliverTrail delivers one trail's owed records, file by file, then its digest when the
 // digest period is over (or closeDigest asks for it).
 func (s *Service) deliverTrail(ctx context.Context, account, name string, closeDigest bool) ([]Delivery, error) {
-	s.deliverMu.Lock()
-	defer s.deliverMu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.deliverTrailLocked(ctx, account, name, closeDigest)
+}
+
+// deliverTrailLocked is deliverTrail for a caller that holds s.mu. It loads the trail once:
+// under s.mu nothing else changes it, and each step saves what it changed.
+func (s *Service) deliverTrailLocked(ctx context.Context, account, name string, closeDigest bool) ([]Delivery, error) {
+	t, err := s.loadTrail(account, name)
+	if err != nil || t == nil {
+		return nil, err
+	}
 	var out []Delivery
 	for {
-		t, err := s.loadTrail(account, name)
-		if err != nil || t == nil {
-			return out, err
-		}
 		d, more, err := s.deliverFile(ctx, t)
 		if d != nil {
 			out = append(out, *d)
@@ -113,9 +115,8 @@ func (s *Service) deliverTrail(ctx context.Context, account, name string, closeD
 			break
 		}
 	}
-	t, err := s.loadTrail(account, name)
-	if err != nil || t == nil || !t.LogFileValidation {
-		return out, err
+	if !t.LogFileValidation {
+		return out, nil
 	}
 	key, err := s.deliverDigest(ctx, t, closeDigest)
 	if key != "" || err != nil {
@@ -128,30 +129,42 @@ func (s *Service) deliverTrail(ctx context.Context, account, name string, closeD
 	return out, err
 }
 
-// deliverFile uploads one file of the trail's owed records (the pending one first).
+// trailFile is a file's content: its gzip, the SHA-256 of what was gzipped (the digest
+// lists it), and how many records it holds.
+type trailFile struct {
+	gz      []byte
+	hash    string
+	records int
+}
+
+// deliverFile uploads one file of the trail's owed records (the pending one first) and
+// saves t.
 func (s *Service) deliverFile(ctx context.Context, t *state) (*Delivery, bool, error) {
 	now := s.cfg.Clock.Now()
+	var f *trailFile
 	if t.Pending == nil {
 		if !t.IsLogging && !t.StopPending {
 			return nil, false, nil
 		}
-		p, err := s.nextFile(t, now)
+		p, next, err := s.nextFile(t, now)
 		if err != nil || p == nil {
 			return nil, false, err
 		}
-		t.Pending = p
+		t.Pending, f = p, next
 		if err := s.saveTrail(t); err != nil {
+			return nil, false, err
+		}
+	} else {
+		// A file saved before a failed upload or a crash: the same records again.
+		var err error
+		if f, err = s.fileBody(t.AccountID, t.Pending.From, t.Pending.To); err != nil {
 			return nil, false, err
 		}
 	}
 	p := t.Pending
-	body, n, err := s.fileBody(t.AccountID, p.From, p.To)
-	if err != nil {
-		return nil, false, err
-	}
-	d := &Delivery{Trail: t.Name, Bucket: t.Bucket, Key: p.Key, Records: n}
+	d := &Delivery{Trail: t.Name, Bucket: t.Bucket, Key: p.Key, Records: f.records}
 	t.LatestDeliveryAttemptTime = &now
-	uerr := s.upload(ctx, t, p.Key, body, nil)
+	uerr := s.upload(ctx, t, p.Key, f.gz, nil)
 	ok := uerr == nil
 	t.LatestDeliverySucceeded = &ok
 	if uerr != nil {
@@ -166,10 +179,10 @@ func (s *Service) deliverFile(ctx context.Context, t *state) (*Delivery, bool, e
 	t.LatestDeliveryTime = &now
 	t.Cursor, t.Pending = p.To, nil
 	if p.EndsStop {
-		t.StopPending = false
+		t.StopPending, t.StopSeq = false, 0
 	}
 	if t.LogFileValidation {
-		t.Digest.addFile(t.Bucket, p, body)
+		t.Digest.addFile(t.Bucket, p, f.hash)
 	}
 	if err := s.saveTrail(t); err != nil {
 		return d, false, err
@@ -177,35 +190,39 @@ func (s *Service) deliverFile(ctx context.Context, t *state) (*Delivery, bool, e
 	return d, true, nil
 }
 
-// nextFile gathers the trail's next file: up to maxRecordsPerFile of its account's records
-// after its cursor. Nothing owed gives nil.
-func (s *Service) nextFile(t *state, now time.Time) (*pendingFile, error) {
+// recordHead is what a delivery reads of a record.
+type recordHead struct {
+	EventTime          string `json:"eventTime"`
+	RecipientAccountID string `json:"recipientAccountId"`
+}
+
+// nextFile gathers the trail's next file, in one read of the records: up to
+// maxRecordsPerFile of its account's records after its cursor, and for a stopped trail
+// none after its StopLogging record. Nothing owed gives nil (and moves the cursor over
+// other accounts' records).
+func (s *Service) nextFile(t *state, now time.Time) (*pendingFile, *trailFile, error) {
 	horizon, err := s.committed()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p := &pendingFile{}
-	n := 0
+	var fb fileBuilder
+	stopped := false
 	errFull := errors.New("full")
 	err = s.space.View(func(tx *store.Tx) error {
 		return tx.ScanFrom([]byte(keyEvent), eventKey(t.Cursor+1), func(k, v []byte) error {
-			seq, err := seqOf(k)
-			if err != nil {
+			seq, ok := lastNumber(k)
+			if !ok {
 				return nil
 			}
 			if seq > horizon {
 				return errFull
 			}
-			var head struct {
-				EventTime          string `json:"eventTime"`
-				RecipientAccountID string `json:"recipientAccountId"`
-				EventSource        string `json:"eventSource"`
-				EventName          string `json:"eventName"`
-				ErrorCode          string `json:"errorCode"`
-				RequestParameters  struct {
-					Name string `json:"name"`
-				} `json:"requestParameters"`
+			if t.StopPending && seq > t.StopSeq {
+				stopped = true // made after the trail stopped: never its own
+				return errFull
 			}
+			var head recordHead
 			if json.Unmarshal(v, &head) != nil {
 				return nil
 			}
@@ -213,43 +230,52 @@ func (s *Service) nextFile(t *state, now time.Time) (*pendingFile, error) {
 				p.From = seq
 			}
 			p.To = seq
-			if head.RecipientAccountID != t.AccountID {
-				return nil
+			if t.StopPending && seq == t.StopSeq {
+				stopped = true
 			}
-			at, _ := time.Parse(timeFormat, head.EventTime)
-			if n == 0 || at.Before(p.Oldest) {
-				p.Oldest = at
+			if head.RecipientAccountID == t.AccountID {
+				at, _ := time.Parse(timeFormat, head.EventTime)
+				if fb.n == 0 || at.Before(p.Oldest) {
+					p.Oldest = at
+				}
+				if at.After(p.Newest) {
+					p.Newest = at
+				}
+				fb.add(v)
 			}
-			if at.After(p.Newest) {
-				p.Newest = at
-			}
-			n++
-			if t.StopPending && head.EventSource == "cloudtrail.amazonaws.com" && head.EventName == "StopLogging" &&
-				head.ErrorCode == "" && (head.RequestParameters.Name == t.Name || head.RequestParameters.Name == t.arn(s.cfg.Region)) {
-				p.EndsStop = true // the trail's own StopLogging: its last record
-				return errFull
-			}
-			if n == maxRecordsPerFile {
+			if stopped || fb.n == maxRecordsPerFile {
 				return errFull
 			}
 			return nil
 		})
 	})
 	if err != nil && !errors.Is(err, errFull) {
-		return nil, fmt.Errorf("gather CloudTrail records: %w", err)
+		return nil, nil, fmt.Errorf("gather CloudTrail records: %w", err)
 	}
-	if n == 0 {
+	if fb.n == 0 {
+		changed := false
 		if p.To > t.Cursor {
 			// Only other accounts' records: pass over them.
-			t.Cursor = p.To
+			t.Cursor, changed = p.To, true
+		}
+		if stopped {
+			// Nothing of the trail's up to its StopLogging record (there is none to deliver).
+			t.StopPending, t.StopSeq, changed = false, 0, true
+		}
+		if changed {
 			if err := s.saveTrail(t); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
-		return nil, nil
+		return nil, nil, nil
 	}
+	p.EndsStop = stopped
 	p.Key = s.fileKey(t, now)
-	return p, nil
+	f, err := fb.finish()
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, f, nil
 }
 
 // fileKey is a trail file's key:
@@ -272,53 +298,70 @@ func uniqueSuffix() string {
 	return string(b)
 }
 
-// fileBody is the gzip of {"Records":[...]} of the account's records from..to, and how
-// many it holds.
-func (s *Service) fileBody(account string, from, to int64) ([]byte, int, error) {
-	var raw bytes.Buffer
-	raw.WriteString(`{"Records":[`)
-	n := 0
+// fileBuilder writes a trail file, {"Records":[...]}, a record at a time.
+type fileBuilder struct {
+	raw bytes.Buffer
+	n   int
+}
+
+func (b *fileBuilder) add(record []byte) {
+	if b.n == 0 {
+		b.raw.WriteString(`{"Records":[`)
+	} else {
+		b.raw.WriteByte(',')
+	}
+	b.raw.Write(record)
+	b.n++
+}
+
+// finish closes the file and gzips it; the hash is of the file before gzip, which is
+// what a digest lists (no second read of the gzip to hash it).
+func (b *fileBuilder) finish() (*trailFile, error) {
+	if b.n == 0 {
+		b.raw.WriteString(`{"Records":[`)
+	}
+	b.raw.WriteString("]}")
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(b.raw.Bytes())
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("gzip CloudTrail file: %w", err)
+	}
+	return &trailFile{gz: gz.Bytes(), hash: sha256Hex(b.raw.Bytes()), records: b.n}, nil
+}
+
+// fileBody rebuilds the file of the account's records from..to: the pending file of a
+// delivery whose upload failed or was cut short, with the same bytes.
+func (s *Service) fileBody(account string, from, to int64) (*trailFile, error) {
+	var fb fileBuilder
 	errDone := errors.New("done")
 	err := s.space.View(func(tx *store.Tx) error {
 		return tx.ScanFrom([]byte(keyEvent), eventKey(from), func(k, v []byte) error {
-			seq, err := seqOf(k)
-			if err != nil {
+			seq, ok := lastNumber(k)
+			if !ok {
 				return nil
 			}
 			if seq > to {
 				return errDone
 			}
-			var head struct {
-				RecipientAccountID string `json:"recipientAccountId"`
-			}
+			var head recordHead
 			if json.Unmarshal(v, &head) != nil || head.RecipientAccountID != account {
 				return nil
 			}
-			if n > 0 {
-				raw.WriteByte(',')
-			}
-			raw.Write(v)
-			n++
+			fb.add(v)
 			return nil
 		})
 	})
 	if err != nil && !errors.Is(err, errDone) {
-		return nil, 0, fmt.Errorf("read CloudTrail records: %w", err)
+		return nil, fmt.Errorf("read CloudTrail records: %w", err)
 	}
-	raw.WriteString("]}")
-	var gz bytes.Buffer
-	zw := gzip.NewWriter(&gz)
-	zw.Write(raw.Bytes())
-	if err := zw.Close(); err != nil {
-		return nil, 0, fmt.Errorf("gzip CloudTrail file: %w", err)
-	}
-	return gz.Bytes(), n, nil
+	return fb.finish()
 }
 
 // upload puts one object as cloudtrail.amazonaws.com, with bucket-owner-full-control and
 // SSE-S3, as CloudTrail does. Transient S3 errors are retried.
 func (s *Service) upload(ctx context.Context, t *state, key string, body []byte, meta map[string]string) error {
-	p := s.principal(t.AccountID, t.arn(s.cfg.Region))
+	p := s.principal(t)
 	var err error
 	for attempt := range 4 {
 		if attempt > 0 {
@@ -328,7 +371,7 @@ func (s *Service) upload(ctx context.Context, t *state, key string, body []byte,
 			case <-time.After(time.Duration(50<<attempt) * time.Millisecond):
 			}
 		}
-		_, err = s.cfg.S3.PutObject(withPrincipal(ctx, p), &s3.PutObjectInput{
+		_, err = s.cfg.S3.PutObject(auth.WithPrincipal(ctx, p), &s3.PutObjectInput{
 			Bucket: aws.String(t.Bucket), Key: aws.String(key), Body: bytes.NewReader(body),
 			ContentLength: aws.Int64(int64(len(body))), ACL: s3types.ObjectCannedACLBucketOwnerFullControl,
 			ServerSideEncryption: s3types.ServerSideEncryptionAes256, Metadata: meta,

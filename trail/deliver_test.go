@@ -1,18 +1,27 @@
 package trail
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/require"
 
 	"github.com/fakeshift/fakeshift/auth"
+	"github.com/fakeshift/fakeshift/s3fake"
 )
 
 // flushed is what a flush delivered: the records of its files in delivery order, and its
@@ -131,7 +140,11 @@ func TestDeliveryFailureThenBacklog(t *testing.T) {
 			dg := h.digest(bucket, digestKey)
 			var listed []string
 			for _, f := range dg.body["logFiles"].([]any) {
-				listed = append(listed, f.(map[string]any)["s3Object"].(string))
+				lf := f.(map[string]any)
+				listed = append(listed, lf["s3Object"].(string))
+				// The file first gathered before the failure went up rebuilt: its hash
+				// is still its content's.
+				require.Equal(t, sha256Hex(h.object(bucket, lf["s3Object"].(string))), lf["hashValue"], lf["s3Object"])
 			}
 			require.Subset(t, listed, files)
 
@@ -244,4 +257,158 @@ func TestDeliveryConcurrentRecords(t *testing.T) {
 		require.Equal(t, 1, seen[id], "record %s", id)
 	}
 	require.Len(t, seen, len(want))
+}
+
+// TestDeliveryDuringDeleteTrail: DeleteTrail while a delivery of the trail is uploading
+// waits for it, and the trail stays deleted (a delivery saves the trail it loaded: under a
+// lock of its own it saved the deleted trail back once its upload was done).
+func TestDeliveryDuringDeleteTrail(t *testing.T) {
+	h := newHarness(t)
+	h.bucketFor("ct-slow")
+	h.ok("CreateTrail", map[string]any{"Name": "slow", "S3BucketName": "ct-slow", "EnableLogFileValidation": true})
+	h.ok("StartLogging", map[string]any{"Name": "slow"})
+	h.record(h.root, "CreateCluster", `{"clusterIdentifier":"a"}`)
+	require.NoError(t, h.s3.InjectFault("ct-slow", s3fake.Fault{Count: 1, Delay: 300 * time.Millisecond, Operations: []string{"PutObject"}}))
+
+	type flushed struct {
+		ds  []Delivery
+		err error
+	}
+	done := make(chan flushed, 1)
+	go func() {
+		ds, err := h.svc.Flush(context.Background())
+		done <- flushed{ds, err}
+	}()
+	// The delivery saves its file as pending before the upload, which the fault holds.
+	require.Eventually(t, func() bool {
+		tr, err := h.svc.loadTrail(testAccount, "slow")
+		return err == nil && tr != nil && tr.Pending != nil
+	}, 5*time.Second, time.Millisecond, "the delivery is uploading")
+	h.ok("DeleteTrail", map[string]any{"Name": "slow"})
+	var f flushed
+	waited := false
+	select {
+	case f = <-done:
+		waited = true
+	default:
+		f = <-done
+	}
+	require.NoError(t, f.err)
+	require.NotEmpty(t, f.ds)
+	require.Empty(t, f.ds[0].Error, "%+v", f.ds)
+
+	tr, err := h.svc.loadTrail(testAccount, "slow")
+	require.NoError(t, err)
+	require.Nil(t, tr, "the deleted trail stays deleted")
+	require.True(t, waited, "DeleteTrail waits for the delivery under way")
+	h.fails("TrailNotFoundException", "GetTrail", map[string]any{"Name": "slow"})
+	ds, err := h.svc.Flush(context.Background())
+	require.NoError(t, err)
+	require.Empty(t, ds)
+}
+
+// TestStopLoggingStoresItsRecord: ServeAPI keeps the record of a StopLogging that stops a
+// trail in the transaction that stops it, and says so (Outcome.Stored), so the front door
+// keeps no second one; the trail ends at that record by its sequence number. A StopLogging
+// of a trail that is not logging changes nothing and is left to the caller to record.
+func TestStopLoggingStoresItsRecord(t *testing.T) {
+	h := newHarness(t)
+	h.bucketFor("ct-stored")
+	h.ok("CreateTrail", map[string]any{"Name": "stored", "S3BucketName": "ct-stored"})
+	h.ok("StartLogging", map[string]any{"Name": "stored"})
+	start := h.last.EventID
+
+	serve := func(op string) Outcome {
+		body := []byte(`{"Name":"arn:aws:cloudtrail:us-east-1:` + testAccount + `:trail/stored"}`)
+		r := httptest.NewRequest(http.MethodPost, "http://localhost/", bytes.NewReader(body))
+		r.Header.Set("Content-Type", "application/x-amz-json-1.1")
+		r.Header.Set("X-Amz-Target", targetPrefix+op)
+		sum := sha256.Sum256(body)
+		require.NoError(t, v4.NewSigner().SignHTTP(context.Background(),
+			aws.Credentials{AccessKeyID: h.root.AccessKeyID, SecretAccessKey: h.root.SecretAccessKey},
+			r, hex.EncodeToString(sum[:]), "cloudtrail", "us-east-1", time.Now()))
+		w := httptest.NewRecorder()
+		out := h.svc.ServeAPI(w, r, "req-"+op)
+		require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+		return out
+	}
+	out := serve("StopLogging") // by ARN; the record is not kept by the caller
+	require.True(t, out.Recorded)
+	require.NotNil(t, out.Stored)
+	stop := out.Stored.EventID
+	tr, err := h.svc.loadTrail(testAccount, "stored")
+	require.NoError(t, err)
+	require.False(t, tr.IsLogging)
+	require.True(t, tr.StopPending)
+	require.Equal(t, h.svc.last.Load(), tr.StopSeq, "the stop names its record")
+	h.record(h.root, "CreateCluster", `{"clusterIdentifier":"after"}`)
+
+	again := serve("StopLogging") // stopped already: the caller records it
+	require.True(t, again.Recorded)
+	require.Nil(t, again.Stored)
+	_, err = h.svc.Record(again.Call)
+	require.NoError(t, err)
+
+	got, _ := h.flushed("ct-stored")
+	require.Equal(t, []string{stop}, ids(got), "the stop's record, and nothing made after it")
+	got, _ = h.flushed("ct-stored")
+	require.Empty(t, got)
+	var all []Event
+	for _, recs := range h.trailFiles("ct-stored") {
+		all = append(all, recs...)
+	}
+	require.ElementsMatch(t, []string{start, stop}, ids(all), "StopLogging delivered what was owed first")
+	tr, err = h.svc.loadTrail(testAccount, "stored")
+	require.NoError(t, err)
+	require.False(t, tr.StopPending)
+	require.Zero(t, tr.StopSeq)
+	evs, _, err := h.lookupDirect(h.root, attr("EventName", "StopLogging"))
+	require.NoError(t, err)
+	require.Len(t, evs, 2, "one record per StopLogging")
+}
+
+// TestFileBodyRebuildsNextFile: a pending file rebuilt from the store (after a failed or
+// cut-short upload) has the bytes and the hash of the file the delivery first gathered.
+func TestFileBodyRebuildsNextFile(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		records int
+	}{
+		{"one record", 1},
+		{"a few, between another account's", 7},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			other, ok := h.dir.Key("other")
+			require.True(t, ok)
+			h.bucketFor("ct-body")
+			h.ok("CreateTrail", map[string]any{"Name": "body", "S3BucketName": "ct-body"})
+			h.ok("StartLogging", map[string]any{"Name": "body"})
+			for i := range tc.records {
+				h.record(h.root, "CreateCluster", fmt.Sprintf(`{"clusterIdentifier":"c%d"}`, i))
+				if i%3 == 0 {
+					h.record(other, "CreateCluster", `{}`)
+				}
+			}
+			h.svc.mu.Lock()
+			defer h.svc.mu.Unlock()
+			tr, err := h.svc.loadTrail(testAccount, "body")
+			require.NoError(t, err)
+			p, f, err := h.svc.nextFile(tr, h.clk.Now())
+			require.NoError(t, err)
+			require.NotNil(t, p)
+			again, err := h.svc.fileBody(testAccount, p.From, p.To)
+			require.NoError(t, err)
+			require.Equal(t, f, again)
+			zr, err := gzip.NewReader(bytes.NewReader(f.gz))
+			require.NoError(t, err)
+			raw, err := io.ReadAll(zr)
+			require.NoError(t, err)
+			require.Equal(t, sha256Hex(raw), f.hash, "the hash is of the uncompressed file")
+			var body struct{ Records []Event }
+			require.NoError(t, json.Unmarshal(raw, &body))
+			require.Len(t, body.Records, f.records)
+			require.Equal(t, tc.records+1, f.records, "StartLogging and the records")
+		})
+	}
 }

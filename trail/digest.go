@@ -14,7 +14,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"sync"
 	"time"
 
@@ -61,16 +60,10 @@ type pendingDigest struct {
 	End       time.Time `json:"end"`
 }
 
-// addFile notes a delivered file for the next digest: its hash is over the uncompressed
-// content.
-func (c *digestChain) addFile(bucket string, p *pendingFile, gz []byte) {
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		return
-	}
-	h := sha256.New()
-	io.Copy(h, zr)
-	c.Files = append(c.Files, digestFile{S3Bucket: bucket, S3Object: p.Key, HashValue: hex.EncodeToString(h.Sum(nil)),
+// addFile notes a delivered file for the next digest; hash is the SHA-256 of its
+// uncompressed content, as validate-logs computes it.
+func (c *digestChain) addFile(bucket string, p *pendingFile, hash string) {
+	c.Files = append(c.Files, digestFile{S3Bucket: bucket, S3Object: p.Key, HashValue: hash,
 		OldestEventTime: p.Oldest, NewestEventTime: p.Newest})
 }
 
@@ -113,20 +106,24 @@ func (s *Service) digestKey(t *state, end time.Time) string {
 
 func strp(s string) *string { return &s }
 
-// deliverDigest writes the trail's digest when its period is over, or now with force.
-// It returns the digest's key when one went up.
+// deliverDigest writes the trail's digest when its period is over, or now with force, and
+// saves t when it changed. It returns the digest's key when one went up.
 func (s *Service) deliverDigest(ctx context.Context, t *state, force bool) (string, error) {
 	now := s.cfg.Clock.Now().UTC().Truncate(time.Second)
 	c := &t.Digest
+	started := false
 	if c.PeriodStart == nil {
 		start := now
 		if t.StartLoggingTime != nil && t.StartLoggingTime.Before(now) {
 			start = t.StartLoggingTime.UTC().Truncate(time.Second)
 		}
-		c.PeriodStart = &start
+		c.PeriodStart, started = &start, true
 	}
 	if c.Pending == nil {
 		if !force && now.Sub(*c.PeriodStart) < digestPeriod {
+			if !started {
+				return "", nil // the period goes on: nothing changed
+			}
 			return "", s.saveTrail(t)
 		}
 		end := now
@@ -244,16 +241,10 @@ func (k *keyRing) load() (*rsa.PrivateKey, error) {
 	}
 	b, err := k.space.Get([]byte(keySigning))
 	if err == nil {
-		var sk storedKey
-		if err := json.Unmarshal(b, &sk); err != nil {
-			return nil, fmt.Errorf("decode signing key: %w", err)
+		if err := k.decode(b); err != nil {
+			return nil, err
 		}
-		key, err := x509.ParsePKCS1PrivateKey(sk.DER)
-		if err != nil {
-			return nil, fmt.Errorf("parse signing key: %w", err)
-		}
-		k.key, k.from = key, sk.From
-		return key, nil
+		return k.key, nil
 	}
 	if !errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("load signing key: %w", err)
@@ -271,29 +262,56 @@ func (k *keyRing) load() (*rsa.PrivateKey, error) {
 	return key, nil
 }
 
-// existing returns the key if one was made, without making one.
+// existing returns the key and the start of its validity if one was made, without making
+// one.
 func (k *keyRing) existing() (*rsa.PrivateKey, time.Time, error) {
 	k.mu.Lock()
-	made := k.key != nil
-	k.mu.Unlock()
-	if !made {
-		if _, err := k.space.Get([]byte(keySigning)); errors.Is(err, store.ErrNotFound) {
-			return nil, time.Time{}, nil
-		}
+	defer k.mu.Unlock()
+	if k.key != nil {
+		return k.key, k.from, nil
 	}
-	key, err := k.load()
-	return key, k.from, err
+	b, err := k.space.Get([]byte(keySigning))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, time.Time{}, nil
+	}
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("load signing key: %w", err)
+	}
+	if err := k.decode(b); err != nil {
+		return nil, time.Time{}, err
+	}
+	return k.key, k.from, nil
 }
 
-func publicDER(key *rsa.PrivateKey) []byte { return x509.MarshalPKCS1PublicKey(&key.PublicKey) }
+// decode sets the key from its stored form; the caller holds k.mu.
+func (k *keyRing) decode(b []byte) error {
+	var sk storedKey
+	if err := json.Unmarshal(b, &sk); err != nil {
+		return fmt.Errorf("decode signing key: %w", err)
+	}
+	key, err := x509.ParsePKCS1PrivateKey(sk.DER)
+	if err != nil {
+		return fmt.Errorf("parse signing key: %w", err)
+	}
+	k.key, k.from = key, sk.From
+	return nil
+}
+
+// publicKey is the key's public half as ListPublicKeys serves it (PKCS #1 DER) and its
+// fingerprint, the MD5 of that DER, as digests name it.
+func publicKey(key *rsa.PrivateKey) (der []byte, fingerprint string) {
+	der = x509.MarshalPKCS1PublicKey(&key.PublicKey)
+	sum := md5.Sum(der)
+	return der, hex.EncodeToString(sum[:])
+}
 
 func (k *keyRing) fingerprint() (string, error) {
 	key, err := k.load()
 	if err != nil {
 		return "", err
 	}
-	sum := md5.Sum(publicDER(key))
-	return hex.EncodeToString(sum[:]), nil
+	_, fp := publicKey(key)
+	return fp, nil
 }
 
 // sign signs data with SHA256withRSA (PKCS #1 v1.5) and returns the hex signature.
@@ -346,9 +364,9 @@ func (s *Service) listPublicKeys(q *request) (any, error) {
 		inRange := (in.EndTime == nil || !time.Time(*in.EndTime).Before(from)) &&
 			(in.StartTime == nil || time.Time(*in.StartTime).Before(until))
 		if inRange {
-			sum := md5.Sum(publicDER(key))
-			list = append(list, publicKeyOutput{Value: publicDER(key), ValidityStartTime: epoch(from),
-				ValidityEndTime: epoch(until), Fingerprint: hex.EncodeToString(sum[:])})
+			der, fp := publicKey(key)
+			list = append(list, publicKeyOutput{Value: der, ValidityStartTime: epoch(from),
+				ValidityEndTime: epoch(until), Fingerprint: fp})
 		}
 	}
 	return map[string]any{"PublicKeyList": list}, nil

@@ -1,11 +1,12 @@
 package trail
 
 import (
-	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/fakeshift/fakeshift/auth"
 )
@@ -39,7 +40,6 @@ type Event struct {
 	RecipientAccountID  string          `json:"recipientAccountId"`
 	SharedEventID       string          `json:"sharedEventID,omitempty"`
 	EventCategory       string          `json:"eventCategory"`
-	TLSDetails          *TLSDetails     `json:"tlsDetails,omitempty"`
 }
 
 // UserIdentity is the record's userIdentity: who made the call.
@@ -82,13 +82,6 @@ type Resource struct {
 	ARN       string `json:"ARN"`
 }
 
-// TLSDetails is the TLS of the call, for calls that came over TLS.
-type TLSDetails struct {
-	TLSVersion               string `json:"tlsVersion"`
-	CipherSuite              string `json:"cipherSuite"`
-	ClientProvidedHostHeader string `json:"clientProvidedHostHeader"`
-}
-
 // Call is what the front door knows of one API call once its handler has answered: enough
 // to make its record.
 type Call struct {
@@ -110,7 +103,6 @@ type Call struct {
 	RequestID               string
 	ReadOnly                bool
 	Resources               []Resource
-	TLS                     *TLSDetails
 	// Identity is the caller's userIdentity when it is not the signing key's (a service
 	// acting from its own account); zero means the one Principal gives.
 	Identity *UserIdentity
@@ -151,7 +143,7 @@ func NewEvent(c Call) Event {
 		ResponseElements:    orNull(c.ResponseElements),
 		AdditionalEventData: c.AdditionalEventData,
 		RequestID:           c.RequestID,
-		EventID:             NewEventID(),
+		EventID:             uuid.NewString(),
 		ReadOnly:            c.ReadOnly,
 		Resources:           c.Resources,
 		EventType:           "AwsApiCall",
@@ -159,7 +151,6 @@ func NewEvent(c Call) Event {
 		RecipientAccountID:  recipient,
 		SharedEventID:       c.SharedEventID,
 		EventCategory:       "Management",
-		TLSDetails:          c.TLS,
 	}
 }
 
@@ -201,16 +192,6 @@ func IdentityOf(p auth.Principal, at time.Time) UserIdentity {
 		}
 	}
 	return u
-}
-
-// NewEventID returns a random UUID (version 4).
-func NewEventID() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b)
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
 // RedshiftServiceIdentity is the userIdentity of a call Redshift makes to another service

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/fakeshift/fakeshift/auth"
@@ -94,8 +95,8 @@ func (h *harness) putPolicy(bucket string) {
 	require.NoError(h.t, err)
 }
 
-// call serves one CloudTrail API call signed with key and keeps its record, as the front
-// door does. It returns the HTTP status and the decoded response.
+// call serves one CloudTrail API call signed with key and keeps its record unless ServeAPI
+// kept it (Outcome.Stored), as the front door does. It returns the HTTP status and the decoded response.
 func (h *harness) call(k auth.Key, op string, in any) (int, map[string]any) {
 	h.t.Helper()
 	body, err := json.Marshal(in)
@@ -109,7 +110,10 @@ func (h *harness) call(k auth.Key, op string, in any) (int, map[string]any) {
 		"cloudtrail", "us-east-1", time.Now()))
 	w := httptest.NewRecorder()
 	out := h.svc.ServeAPI(w, r, "req-"+op)
-	if out.Recorded {
+	switch {
+	case out.Stored != nil:
+		h.last = *out.Stored
+	case out.Recorded:
 		ev, err := h.svc.Record(out.Call)
 		require.NoError(h.t, err)
 		h.last = ev
@@ -140,7 +144,7 @@ func (h *harness) fails(errType, op string, in any) string {
 func (h *harness) record(k auth.Key, name string, params string) Event {
 	h.t.Helper()
 	ev, err := h.svc.Record(Call{Source: "redshift.amazonaws.com", Name: name, Principal: auth.AccountPrincipal(k),
-		RequestParameters: json.RawMessage(params), RequestID: NewEventID(), ReadOnly: strings.HasPrefix(name, "Describe"),
+		RequestParameters: json.RawMessage(params), RequestID: uuid.NewString(), ReadOnly: strings.HasPrefix(name, "Describe"),
 		SourceIP: "127.0.0.1", UserAgent: "test"})
 	require.NoError(h.t, err)
 	return ev

@@ -120,26 +120,39 @@ func (s *Service) lookupEvents(q *request) (any, error) {
 			if bytes.Compare(k, stopKey) > 0 {
 				return errEnd
 			}
-			seq, ok := lookupSeq(k)
+			inv, ok := lastNumber(k)
 			if !ok {
 				return nil
 			}
+			seq := math.MaxInt64 - inv
 			body, err := tx.Get(eventKey(seq))
+			if errors.Is(err, store.ErrNotFound) {
+				return nil // an index key whose record Reset has just deleted (it deletes the index next)
+			}
 			if err != nil {
-				return nil // pruned
+				return fmt.Errorf("read record %d: %w", seq, err)
 			}
 			var head lookupHead
 			if err := json.Unmarshal(body, &head); err != nil {
 				return fmt.Errorf("decode record %d: %w", seq, err)
 			}
-			if attrKey != "" && !matches(&head, attrKey, attrValue) {
+			// The resources are worked out once: for the match when it is on them, and
+			// for the answer.
+			var res []lookupResource
+			if attrKey == "ResourceType" || attrKey == "ResourceName" {
+				res = head.resources()
+			}
+			if attrKey != "" && !matches(&head, res, attrKey, attrValue) {
 				return nil
 			}
 			if len(events) == limit {
 				next = base64.RawURLEncoding.EncodeToString(k)
 				return errEnd
 			}
-			events = append(events, toLookup(&head, body))
+			if res == nil {
+				res = head.resources()
+			}
+			events = append(events, toLookup(&head, body, res))
 			return nil
 		})
 	})
@@ -151,19 +164,6 @@ func (s *Service) lookupEvents(q *request) (any, error) {
 		out["NextToken"] = next
 	}
 	return out, nil
-}
-
-// lookupSeq is the sequence number of an index key (inverted in the key's last field).
-func lookupSeq(k []byte) (int64, bool) {
-	i := bytes.LastIndexByte(k, '/')
-	if i < 0 {
-		return 0, false
-	}
-	inv, err := strconv.ParseUint(string(k[i+1:]), 10, 64)
-	if err != nil || inv > math.MaxInt64 {
-		return 0, false
-	}
-	return math.MaxInt64 - int64(inv), true
 }
 
 // lookupHead is what LookupEvents reads of a record.
@@ -178,12 +178,12 @@ type lookupHead struct {
 	RequestParameters json.RawMessage `json:"requestParameters"`
 }
 
-// toLookup is a record as LookupEvents lists it.
-func toLookup(h *lookupHead, body []byte) lookupEvent {
+// toLookup is a record as LookupEvents lists it, with its resources (h.resources()).
+func toLookup(h *lookupHead, body []byte, resources []lookupResource) lookupEvent {
 	t, _ := time.Parse(timeFormat, h.EventTime)
 	return lookupEvent{EventID: h.EventID, EventName: h.EventName, ReadOnly: strconv.FormatBool(h.ReadOnly),
 		AccessKeyID: h.UserIdentity.AccessKeyID, EventTime: epoch(t), EventSource: h.EventSource,
-		Username: username(h.UserIdentity), Resources: h.resources(), CloudTrailEvent: string(body)}
+		Username: username(h.UserIdentity), Resources: resources, CloudTrailEvent: string(body)}
 }
 
 // resources are the record's resources as LookupEvents names them: those it carries (a
@@ -246,8 +246,9 @@ func lookupResources(h *lookupHead) []lookupResource {
 	return out
 }
 
-// matches applies LookupEvents' one attribute.
-func matches(h *lookupHead, key, value string) bool {
+// matches applies LookupEvents' one attribute; resources are h.resources() when key is
+// ResourceType or ResourceName.
+func matches(h *lookupHead, resources []lookupResource, key, value string) bool {
 	switch key {
 	case "EventId":
 		return h.EventID == value
@@ -262,7 +263,7 @@ func matches(h *lookupHead, key, value string) bool {
 	case "AccessKeyId":
 		return h.UserIdentity.AccessKeyID == value
 	case "ResourceType", "ResourceName":
-		for _, r := range h.resources() {
+		for _, r := range resources {
 			if (key == "ResourceType" && r.ResourceType == value) || (key == "ResourceName" && r.ResourceName == value) {
 				return true
 			}

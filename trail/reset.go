@@ -22,8 +22,6 @@ func (s *Service) Reset() (ResetResult, error) {
 	if _, err := s.lastSeq(); err != nil { // read before the records go
 		return res, fmt.Errorf("reset CloudTrail: %w", err)
 	}
-	s.deliverMu.Lock()
-	defer s.deliverMu.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.recording.Lock()
@@ -39,7 +37,7 @@ func (s *Service) Reset() (ResetResult, error) {
 	if res.Events, err = s.space.DeletePrefix([]byte(keyEvent)); err != nil {
 		return res, fmt.Errorf("reset CloudTrail: %w", err)
 	}
-	for _, prefix := range []string{keyLookup, keyTrail, "dg/"} {
+	for _, prefix := range []string{keyLookup, keyTrail} {
 		if _, err := s.space.DeletePrefix([]byte(prefix)); err != nil {
 			return res, fmt.Errorf("reset CloudTrail: %w", err)
 		}

@@ -1,6 +1,7 @@
 package trail
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,11 +23,11 @@ import (
 
 // Keys in the trail space:
 //
-//	ev/<seq>                          the record, by arrival order (delivery reads these)
-//	lk/<account>/<inverted ns>/<seq>  LookupEvents' index, newest first per account
-//	tr/<account>/<name>               a trail's configuration and status
-//	dg/<account>/<name>               a trail's digest chain
-//	key/<n>                           signing keys
+//	ev/<seq>                                   the record, by arrival order (delivery reads these)
+//	lk/<account>/<inverted ns>/<inverted seq>  LookupEvents' index, newest first per account
+//	tr/<account>/<name>                        a trail: configuration, status, delivery cursor, digest chain
+//	seq                                        the records' sequence counter
+//	key/signing                                the digests' signing key
 const (
 	keyEvent  = "ev/"
 	keyLookup = "lk/"
@@ -71,9 +72,12 @@ type Service struct {
 	// predecessors are still being written.
 	recording sync.RWMutex
 
-	mu        sync.Mutex // serialises changes of trails
-	deliverMu sync.Mutex // serialises deliveries
-	keys      *keyRing
+	// mu is held by every change of a trail: the API calls that change one, each delivery
+	// (from loading the trail to its last save, uploads included) and Reset. One lock, so
+	// that a delivery never saves back a trail that DeleteTrail or StopLogging changed
+	// after the delivery loaded it.
+	mu   sync.Mutex
+	keys *keyRing
 
 	stop      chan struct{}
 	closeOnce sync.Once
@@ -98,8 +102,16 @@ func New(cfg Config) (*Service, error) {
 	return s, nil
 }
 
-// Record keeps the record of a call; it is in the store when Record returns.
+// Record keeps the record of a call; it is in the store when Record returns. It takes no
+// lock of the trails (s.mu): a delivery holding it waits for records being written.
 func (s *Service) Record(c Call) (Event, error) {
+	return s.record(c, nil)
+}
+
+// record is Record with also, when not nil, run in the record's transaction with its
+// sequence number: StopLogging saves the trail it stops together with its own record. also
+// may run more than once (the store retries a conflicting transaction).
+func (s *Service) record(c Call, also func(tx *store.Tx, seq int64) error) (Event, error) {
 	if c.Time.IsZero() {
 		c.Time = s.cfg.Clock.Now()
 	}
@@ -121,18 +133,29 @@ func (s *Service) Record(c Call) (Event, error) {
 		if err := tx.Put(eventKey(seq), body); err != nil {
 			return err
 		}
-		return tx.Put(lookupKey(ev.RecipientAccountID, c.Time, seq), nil)
+		if err := tx.Put(lookupKey(ev.RecipientAccountID, c.Time, seq), nil); err != nil {
+			return err
+		}
+		if also != nil {
+			return also(tx, seq)
+		}
+		return nil
 	})
 	if err != nil {
 		return ev, fmt.Errorf("store CloudTrail record %s: %w", ev.EventName, err)
 	}
+	s.raiseLast(seq)
+	return ev, nil
+}
+
+// raiseLast makes seq the newest record's sequence number unless a newer one is known.
+func (s *Service) raiseLast(seq int64) {
 	for {
 		old := s.last.Load()
 		if seq <= old || s.last.CompareAndSwap(old, seq) {
-			break
+			return
 		}
 	}
-	return ev, nil
 }
 
 // committed is the sequence number up to which every record is in the store: no record
@@ -156,15 +179,18 @@ func lookupKey(account string, t time.Time, seq int64) []byte {
 	return fmt.Appendf(nil, "%s%s/%020d/%020d", keyLookup, account, uint64(math.MaxInt64-t.UnixNano()), uint64(math.MaxInt64-seq))
 }
 
-func seqOf(key []byte) (int64, error) {
-	var s string
-	for i := len(key) - 1; i >= 0; i-- {
-		if key[i] == '/' {
-			s = string(key[i+1:])
-			break
-		}
+// lastNumber is the number in a key's last field: an event key's sequence number, or a
+// lookup key's inverted one (math.MaxInt64 - seq).
+func lastNumber(key []byte) (int64, bool) {
+	i := bytes.LastIndexByte(key, '/')
+	if i < 0 {
+		return 0, false
 	}
-	return strconv.ParseInt(s, 10, 64)
+	n, err := strconv.ParseInt(string(key[i+1:]), 10, 64)
+	if err != nil || n < 0 {
+		return 0, false
+	}
+	return n, true
 }
 
 // Close stops periodic deliveries; it does not close the store.
@@ -173,11 +199,13 @@ func (s *Service) Close() {
 	s.wg.Wait()
 }
 
-// context for the service's own S3 calls.
-func (s *Service) principal(account, trailARN string) auth.Principal {
-	return auth.ServicePrincipal("cloudtrail.amazonaws.com", trailARN, account)
+// principal is who the service's S3 calls for trail t are made as: cloudtrail.amazonaws.com,
+// with the trail's ARN (aws:SourceArn) and account (aws:SourceAccount).
+func (s *Service) principal(t *state) auth.Principal {
+	return auth.ServicePrincipal("cloudtrail.amazonaws.com", s.trailARN(t.AccountID, t.Name), t.AccountID)
 }
 
+// trailARN is the ARN of the account's trail name in the service's region.
 func (s *Service) trailARN(account, name string) string {
 	return "arn:aws:cloudtrail:" + s.cfg.Region + ":" + account + ":trail/" + name
 }

@@ -13,26 +13,29 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/fakeshift/fakeshift/auth"
 	"github.com/fakeshift/fakeshift/s3fake"
 	"github.com/fakeshift/fakeshift/store"
 )
 
 // state is a trail: its configuration, logging status, delivery cursor and digest chain.
 type state struct {
-	Name                       string    `json:"name"`
-	AccountID                  string    `json:"account_id"`
-	HomeRegion                 string    `json:"home_region"`
-	Bucket                     string    `json:"bucket"`
-	Prefix                     string    `json:"prefix,omitempty"`
-	IncludeGlobalServiceEvents bool      `json:"include_global_service_events"`
-	IsMultiRegionTrail         bool      `json:"is_multi_region_trail"`
-	LogFileValidation          bool      `json:"log_file_validation"`
-	Created                    time.Time `json:"created"`
+	Name                       string `json:"name"`
+	AccountID                  string `json:"account_id"`
+	HomeRegion                 string `json:"home_region"`
+	Bucket                     string `json:"bucket"`
+	Prefix                     string `json:"prefix,omitempty"`
+	IncludeGlobalServiceEvents bool   `json:"include_global_service_events"`
+	IsMultiRegionTrail         bool   `json:"is_multi_region_trail"`
+	LogFileValidation          bool   `json:"log_file_validation"`
 
 	IsLogging bool `json:"is_logging"`
 	// StopPending: StopLogging was called and its own record, the last one the trail
-	// delivers, is not delivered yet.
+	// delivers, is not delivered yet. StopSeq is that record's sequence number, saved in
+	// the record's own transaction: the trail knows its last record by number, not by
+	// content, and a stop whose record was not stored did not happen.
 	StopPending      bool       `json:"stop_pending,omitempty"`
+	StopSeq          int64      `json:"stop_seq,omitempty"`
 	StartLoggingTime *time.Time `json:"start_logging_time,omitempty"`
 	StopLoggingTime  *time.Time `json:"stop_logging_time,omitempty"`
 
@@ -41,7 +44,7 @@ type state struct {
 	Cursor int64 `json:"cursor"`
 	// Pending is the delivery under way, saved before its upload.
 	Pending *pendingFile `json:"pending,omitempty"`
-	// LastMinute is the minute of the last file's name.
+
 	LatestDeliveryTime        *time.Time `json:"latest_delivery_time,omitempty"`
 	LatestDeliveryAttemptTime *time.Time `json:"latest_delivery_attempt_time,omitempty"`
 	LatestDeliveryError       string     `json:"latest_delivery_error,omitempty"`
@@ -57,12 +60,8 @@ type pendingFile struct {
 	// Oldest and Newest are the records' event times, for the digest.
 	Oldest time.Time `json:"oldest"`
 	Newest time.Time `json:"newest"`
-	// EndsStop: the file ends with the trail's own StopLogging record.
+	// EndsStop: the file ends with the trail's own StopLogging record (StopSeq).
 	EndsStop bool `json:"ends_stop,omitempty"`
-}
-
-func (t *state) arn(region string) string {
-	return "arn:aws:cloudtrail:" + region + ":" + t.AccountID + ":trail/" + t.Name
 }
 
 func trailKey(account, name string) []byte { return []byte(keyTrail + account + "/" + name) }
@@ -82,12 +81,18 @@ func (s *Service) loadTrail(account, name string) (*state, error) {
 	return &t, nil
 }
 
+// saveTrail stores t; the caller holds s.mu.
 func (s *Service) saveTrail(t *state) error {
+	return s.space.Update(func(tx *store.Tx) error { return putTrail(tx, t) })
+}
+
+// putTrail stores t in the transaction tx.
+func putTrail(tx *store.Tx, t *state) error {
 	b, err := json.Marshal(t)
 	if err != nil {
 		return fmt.Errorf("encode trail %s: %w", t.Name, err)
 	}
-	if err := s.space.Put(trailKey(t.AccountID, t.Name), b); err != nil {
+	if err := tx.Put(trailKey(t.AccountID, t.Name), b); err != nil {
 		return fmt.Errorf("save trail %s: %w", t.Name, err)
 	}
 	return nil
@@ -132,7 +137,7 @@ type trailOutput struct {
 func (s *Service) output(t *state, full bool) trailOutput {
 	o := trailOutput{Name: t.Name, S3BucketName: t.Bucket, S3KeyPrefix: t.Prefix,
 		IncludeGlobalServiceEvents: t.IncludeGlobalServiceEvents, IsMultiRegionTrail: t.IsMultiRegionTrail,
-		TrailARN: t.arn(s.cfg.Region), LogFileValidationEnabled: t.LogFileValidation}
+		TrailARN: s.trailARN(t.AccountID, t.Name), LogFileValidationEnabled: t.LogFileValidation}
 	if full {
 		f := false
 		o.HomeRegion = t.HomeRegion
@@ -205,7 +210,9 @@ type createTrailInput struct {
 	CloudWatchLogsRoleArn      string
 	KmsKeyID                   string `json:"KmsKeyId"`
 	IsOrganizationTrail        bool
-	TagsList                   []struct{ Key, Value string }
+	// TagsList is accepted, as Terraform sends it, and not kept: fakeshift serves no
+	// ListTags.
+	TagsList []struct{ Key, Value string }
 }
 
 func (s *Service) createTrail(q *request) (any, error) {
@@ -249,7 +256,7 @@ func (s *Service) createTrail(q *request) (any, error) {
 	}
 	t := &state{Name: in.Name, AccountID: q.account, HomeRegion: s.cfg.Region, Bucket: in.S3BucketName,
 		Prefix: in.S3KeyPrefix, IncludeGlobalServiceEvents: in.IncludeGlobalServiceEvents == nil || *in.IncludeGlobalServiceEvents,
-		IsMultiRegionTrail: in.IsMultiRegionTrail, LogFileValidation: in.EnableLogFileValidation, Created: s.cfg.Clock.Now()}
+		IsMultiRegionTrail: in.IsMultiRegionTrail, LogFileValidation: in.EnableLogFileValidation}
 	if err := s.checkBucket(q, t); err != nil {
 		return nil, err
 	}
@@ -271,8 +278,8 @@ func (s *Service) checkBucket(q *request, t *state) error {
 	if !facts.Exists {
 		return apiError("S3BucketDoesNotExistException", "S3 bucket %s does not exist.", t.Bucket)
 	}
-	p := s.principal(t.AccountID, t.arn(s.cfg.Region))
-	if _, err := s.cfg.S3.GetBucketAcl(withPrincipal(q.r.Context(), p), &s3.GetBucketAclInput{Bucket: aws.String(t.Bucket)}); err != nil {
+	p := s.principal(t)
+	if _, err := s.cfg.S3.GetBucketAcl(auth.WithPrincipal(q.r.Context(), p), &s3.GetBucketAclInput{Bucket: aws.String(t.Bucket)}); err != nil {
 		return apiError("InsufficientS3BucketPolicyException", "Incorrect S3 bucket policy is detected for bucket: %s", t.Bucket)
 	}
 	key := joinPrefix(t.Prefix) + "AWSLogs/" + t.AccountID + "/"
@@ -309,7 +316,7 @@ func (s *Service) describeTrails(q *request) (any, error) {
 	}
 	list := []trailOutput{}
 	for _, t := range all {
-		if len(in.TrailNameList) > 0 && !namesTrail(in.TrailNameList, t, s.cfg.Region) {
+		if len(in.TrailNameList) > 0 && !namesTrail(in.TrailNameList, t.Name, s.trailARN(t.AccountID, t.Name)) {
 			continue
 		}
 		list = append(list, s.output(t, true))
@@ -317,13 +324,41 @@ func (s *Service) describeTrails(q *request) (any, error) {
 	return map[string]any{"trailList": list}, nil
 }
 
-func namesTrail(names []string, t *state, region string) bool {
+func namesTrail(names []string, name, arn string) bool {
 	for _, n := range names {
-		if n == t.Name || n == t.arn(region) {
+		if n == name || n == arn {
 			return true
 		}
 	}
 	return false
+}
+
+// trailInfo is ListTrails' TrailInfo shape.
+type trailInfo struct {
+	TrailARN   string `json:"TrailARN"`
+	Name       string `json:"Name"`
+	HomeRegion string `json:"HomeRegion"`
+}
+
+// listTrails lists the caller's trails. An account has at most 5, so there is one page:
+// a NextToken can only be one fakeshift never gave.
+func (s *Service) listTrails(q *request) (any, error) {
+	var in struct{ NextToken string }
+	if err := q.decode(&in); err != nil {
+		return nil, err
+	}
+	if in.NextToken != "" {
+		return nil, apiError("InvalidTokenException", "Invalid NextToken.")
+	}
+	all, err := s.trails(q.account)
+	if err != nil {
+		return nil, err
+	}
+	list := []trailInfo{}
+	for _, t := range all {
+		list = append(list, trailInfo{TrailARN: s.trailARN(t.AccountID, t.Name), Name: t.Name, HomeRegion: t.HomeRegion})
+	}
+	return map[string]any{"Trails": list}, nil
 }
 
 type nameInput struct{ Name string }
@@ -345,20 +380,23 @@ func (s *Service) getTrail(q *request) (any, error) {
 }
 
 func (s *Service) startLogging(q *request) (any, error) {
-	if t, err := s.named(q); err == nil && t.StopPending {
-		// Deliver up to the StopLogging record before logging starts again.
-		if _, err := s.deliverTrail(q.r.Context(), t.AccountID, t.Name, false); err != nil {
-			s.log.Warn("delivery before StartLogging", "trail", t.Name, "err", err)
-		}
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, err := s.named(q)
 	if err != nil {
 		return nil, err
 	}
+	if t.StopPending {
+		// Deliver up to the StopLogging record before logging starts again.
+		if _, err := s.deliverTrailLocked(q.r.Context(), t.AccountID, t.Name, false); err != nil {
+			s.log.Warn("delivery before StartLogging", "trail", t.Name, "err", err)
+		}
+		if t, err = s.named(q); err != nil {
+			return nil, err
+		}
+	}
 	if !t.IsLogging {
-		t.StopPending = false
+		t.StopPending, t.StopSeq = false, 0
 		now := s.cfg.Clock.Now()
 		// Records made before now are not this trail's: move its cursor to the newest one.
 		last, err := s.lastSeq()
@@ -376,27 +414,42 @@ func (s *Service) startLogging(q *request) (any, error) {
 	return struct{}{}, nil
 }
 
+// stopLogging delivers what the trail owes, then stops it. The call's own record is the
+// last one the trail delivers: it is stored here, in the transaction that saves the stopped
+// trail with the record's sequence number (StopSeq), and request.stored tells ServeAPI so
+// that it is not recorded again. Stopping a trail that is not logging changes nothing and is
+// recorded as any call.
 func (s *Service) stopLogging(q *request) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	t, err := s.named(q)
 	if err != nil {
 		return nil, err
 	}
+	if !t.IsLogging {
+		return struct{}{}, nil
+	}
 	// What was recorded while the trail logged is still delivered.
-	if _, err := s.deliverTrail(q.r.Context(), t.AccountID, t.Name, true); err != nil {
+	if _, err := s.deliverTrailLocked(q.r.Context(), t.AccountID, t.Name, true); err != nil {
 		s.log.Warn("final delivery before StopLogging", "trail", t.Name, "err", err)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if t, err = s.named(q); err != nil {
 		return nil, err
 	}
-	if t.IsLogging {
-		now := s.cfg.Clock.Now()
-		t.IsLogging, t.StopLoggingTime, t.StopPending = false, &now, true
-		if err := s.saveTrail(t); err != nil {
-			return nil, err
-		}
+	if !t.IsLogging {
+		return struct{}{}, nil
 	}
+	now := s.cfg.Clock.Now()
+	c := q.call
+	c.Time = now
+	ev, err := s.record(c, func(tx *store.Tx, seq int64) error {
+		t.IsLogging, t.StopLoggingTime, t.StopPending, t.StopSeq = false, &now, true, seq
+		return putTrail(tx, t)
+	})
+	if err != nil {
+		return nil, err
+	}
+	q.stored = &ev
 	return struct{}{}, nil
 }
 
@@ -472,18 +525,13 @@ func (s *Service) lastSeq() (int64, error) {
 		var last int64
 		s.lastErr = s.space.View(func(tx *store.Tx) error {
 			return tx.Scan([]byte(keyEvent), func(k, _ []byte) error {
-				if n, err := seqOf(k); err == nil && n > last {
+				if n, ok := lastNumber(k); ok && n > last {
 					last = n
 				}
 				return nil
 			})
 		})
-		for {
-			old := s.last.Load()
-			if last <= old || s.last.CompareAndSwap(old, last) {
-				break
-			}
-		}
+		s.raiseLast(last)
 	})
 	return s.last.Load(), s.lastErr
 }
