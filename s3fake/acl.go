@@ -114,6 +114,9 @@ func requestedACL(r *http.Request, ownerID string) ([]aclGrant, error) {
 
 var grantItem = regexp.MustCompile(`^\s*(id|uri|emailAddress)\s*=\s*"?([^",]+)"?\s*$`)
 
+// grantHeaderTypes are the grantee types of the names grantItem takes.
+var grantHeaderTypes = map[string]string{"id": "CanonicalUser", "uri": "Group", "emailAddress": "AmazonCustomerByEmail"}
+
 func parseGrantHeader(header, v, perm string) ([]aclGrant, error) {
 	var out []aclGrant
 	for _, item := range strings.Split(v, ",") {
@@ -121,22 +124,34 @@ func parseGrantHeader(header, v, perm string) ([]aclGrant, error) {
 		if m == nil {
 			return nil, errInvalidArgument.withArg(header, v)
 		}
-		switch m[1] {
-		case "id":
-			if !canonicalIDPattern.MatchString(m[2]) {
-				return nil, s3err("InvalidArgument", http.StatusBadRequest, "Invalid id").withArg("CanonicalUser/ID", m[2])
-			}
-			out = append(out, aclGrant{Grantee: aclGrantee{Type: "CanonicalUser", ID: m[2]}, Permission: perm})
-		case "uri":
-			if !knownGroup(m[2]) {
-				return nil, s3err("InvalidArgument", http.StatusBadRequest, "Invalid group uri").withArg("Group/URI", m[2])
-			}
-			out = append(out, groupGrant(m[2], perm))
-		default:
-			return nil, notImplemented("grants by e-mail address")
+		g, err := newGrant(grantHeaderTypes[m[1]], m[2], perm)
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, g)
 	}
 	return out, nil
+}
+
+// newGrant checks a grant of a header or an AccessControlPolicy body: a grantee of type typ
+// named by value (a canonical user id, a group URI, an e-mail address), a permission
+// already checked.
+func newGrant(typ, value, perm string) (aclGrant, error) {
+	switch typ {
+	case "CanonicalUser":
+		if !canonicalIDPattern.MatchString(value) {
+			return aclGrant{}, s3err("InvalidArgument", http.StatusBadRequest, "Invalid id").withArg("CanonicalUser/ID", value)
+		}
+		return aclGrant{Grantee: aclGrantee{Type: "CanonicalUser", ID: value}, Permission: perm}, nil
+	case "Group":
+		if !knownGroup(value) {
+			return aclGrant{}, s3err("InvalidArgument", http.StatusBadRequest, "Invalid group uri").withArg("Group/URI", value)
+		}
+		return groupGrant(value, perm), nil
+	case "AmazonCustomerByEmail":
+		return aclGrant{}, notImplemented("grants by e-mail address")
+	}
+	return aclGrant{}, errMalformedXML
 }
 
 var canonicalIDPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
@@ -214,43 +229,37 @@ func bodyACL(c *call) ([]aclGrant, error) {
 		default:
 			return nil, errMalformedXML
 		}
-		switch g.Grantee.Type {
-		case "CanonicalUser":
-			if !canonicalIDPattern.MatchString(g.Grantee.ID) {
-				return nil, s3err("InvalidArgument", http.StatusBadRequest, "Invalid id").withArg("CanonicalUser/ID", g.Grantee.ID)
-			}
-			out = append(out, aclGrant{Grantee: aclGrantee{Type: "CanonicalUser", ID: g.Grantee.ID}, Permission: g.Permission})
-		case "Group":
-			if !knownGroup(g.Grantee.URI) {
-				return nil, s3err("InvalidArgument", http.StatusBadRequest, "Invalid group uri").withArg("Group/URI", g.Grantee.URI)
-			}
-			out = append(out, groupGrant(g.Grantee.URI, g.Permission))
-		case "AmazonCustomerByEmail":
-			return nil, notImplemented("grants by e-mail address")
-		default:
-			return nil, errMalformedXML
+		value := g.Grantee.ID
+		if g.Grantee.Type == "Group" {
+			value = g.Grantee.URI
 		}
+		grant, err := newGrant(g.Grantee.Type, value, g.Permission)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, grant)
 	}
 	return out, nil
 }
 
+// requestOrBodyACL reads the ACL a Put*Acl call sets: its headers (requestedACL), else its
+// AccessControlPolicy body.
+func requestOrBodyACL(c *call, ownerID string) ([]aclGrant, error) {
+	grants, err := requestedACL(c.r, ownerID)
+	if err != nil || grants != nil {
+		return grants, err
+	}
+	return bodyACL(c)
+}
+
 func (s *S3) putBucketACL(c *call) error {
 	owner := s.canonicalID(c.attrs.Owner)
-	grants, err := requestedACL(c.r, owner)
+	grants, err := requestOrBodyACL(c, owner)
 	if err != nil {
 		return err
-	}
-	if grants == nil {
-		if grants, err = bodyACL(c); err != nil {
-			return err
-		}
 	}
 	if c.attrs.Ownership == ownershipEnforced && !ownerOnly(grants, owner) {
 		return errACLNotSupported.withBucket(c.bucket)
 	}
-	if err := s.updateBucket(c.bucket, func(a *bucketAttrs) error { a.ACL = grants; return nil }); err != nil {
-		return err
-	}
-	c.w.WriteHeader(http.StatusOK)
-	return nil
+	return s.setAttrs(c, http.StatusOK, func(a *bucketAttrs) error { a.ACL = grants; return nil })
 }

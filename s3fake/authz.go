@@ -37,23 +37,6 @@ func refusalReason(err error) string {
 	return err.Error()
 }
 
-// compiledPolicy is a parsed bucket policy, cached by its document.
-type compiledPolicy struct {
-	p   *policy.Policy
-	err error
-}
-
-func (s *S3) compiled(bucket, doc string) (*policy.Policy, error) {
-	key := bucket + "\x00" + doc
-	if v, ok := s.policies.Load(key); ok {
-		c := v.(*compiledPolicy)
-		return c.p, c.err
-	}
-	p, err := policy.Parse([]byte(doc), bucket)
-	s.policies.Store(key, &compiledPolicy{p: p, err: err})
-	return p, err
-}
-
 // policyOps are the calls the owner account's root user may make even when the bucket
 // policy denies them, so that a policy cannot lock the owner out (S3 user guide,
 // "bucket policy ... the root user of the bucket owner's account").
@@ -71,7 +54,7 @@ var policyOps = map[string]bool{
 //     bucket policy, or a grant of the bucket ACL when ACLs are enabled.
 //
 // Without a bucket (ListBuckets, CreateBucket) any signed account may go on.
-func (s *S3) authorize(c *call, action, resource string, extra map[string][]string) error {
+func (s *S3) authorize(c *call, action, resource string) error {
 	p := c.principal
 	if c.attrs == nil {
 		if p.Kind == auth.KindAccount {
@@ -81,13 +64,8 @@ func (s *S3) authorize(c *call, action, resource string, extra map[string][]stri
 	}
 	isOwner := p.Kind == auth.KindAccount && p.AccountID == c.attrs.Owner
 	decision, why := policy.DecisionNone, ""
-	if c.attrs.Policy != "" {
-		pol, err := s.compiled(c.bucket, c.attrs.Policy)
-		if err != nil {
-			// A stored policy parsed when it was put; a failure now is ours.
-			return err
-		}
-		decision, why = pol.Explain(s.policyRequest(c, action, resource, extra))
+	if c.attrs.policy != nil {
+		decision, why = c.attrs.policy.Explain(s.policyRequest(c, action, resource))
 	}
 	switch {
 	case decision == policy.DecisionDeny:
@@ -112,19 +90,26 @@ func isRoot(p auth.Principal) bool {
 }
 
 // policyRequest builds what the policy evaluator sees: the principal, its aliases, and the
-// condition keys of the request.
-func (s *S3) policyRequest(c *call, action, resource string, extra map[string][]string) policy.Request {
+// condition keys of the request. The keys of the policy language fakeshift has nothing for
+// (organisations, VPC endpoints, tags, MFA, ...) are left out: absent, as IfExists and Null
+// see them (README, S3, Authorisation).
+func (s *S3) policyRequest(c *call, action, resource string) policy.Request {
 	p := c.principal
 	r := c.r
 	now := s.cfg.Clock.Now()
+	owner := []string{c.attrs.Owner}
 	keys := map[string][]string{
 		"aws:CurrentTime":     {now.Format("2006-01-02T15:04:05Z")},
 		"aws:EpochTime":       {strconv.FormatInt(now.Unix(), 10)},
 		"aws:SecureTransport": {strconv.FormatBool(r.TLS != nil || c.inProcess)},
-		"s3:ResourceAccount":  {c.attrs.Owner},
+		"aws:ResourceAccount": owner,
+		"s3:ResourceAccount":  owner,
 	}
 	if ua := r.UserAgent(); ua != "" {
 		keys["aws:UserAgent"] = []string{ua}
+	}
+	if ref := r.Referer(); ref != "" {
+		keys["aws:referer"] = []string{ref}
 	}
 	if !c.inProcess {
 		if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
@@ -143,9 +128,7 @@ func (s *S3) policyRequest(c *call, action, resource string, extra map[string][]
 	case auth.KindAccount:
 		// aws:PrincipalAccount and aws:PrincipalArn (the role's ARN for a role session) are
 		// filled in by the policy package from the principal.
-		if a, ok := s.cfg.Directory.Account(p.AccountID); ok {
-			req.CanonicalID = a.CanonicalID
-		}
+		req.CanonicalID = s.canonicalID(p.AccountID)
 		if p.Key != nil {
 			id := p.Key.Identity
 			switch id.Type {
@@ -180,16 +163,18 @@ func (s *S3) policyRequest(c *call, action, resource string, extra map[string][]
 			keys["s3:"+name] = []string{v}
 		}
 	}
-	if action == "s3:ListBucket" {
+	if r.URL.RawQuery != "" {
 		q := r.URL.Query()
-		for _, name := range []string{"prefix", "delimiter", "max-keys"} {
-			if q.Has(name) {
-				keys["s3:"+name] = []string{q.Get(name)}
+		if action == "s3:ListBucket" {
+			for _, name := range []string{"prefix", "delimiter", "max-keys"} {
+				if q.Has(name) {
+					keys["s3:"+name] = []string{q.Get(name)}
+				}
 			}
 		}
-	}
-	for k, v := range extra {
-		keys[k] = v
+		if c.op != nil && c.op.object && q.Has("versionId") {
+			keys["s3:VersionId"] = []string{q.Get("versionId")}
+		}
 	}
 	return req
 }
@@ -199,7 +184,8 @@ func (s *S3) policyRequest(c *call, action, resource string, extra map[string][]
 // 3.4), so that the 2018-era bucket policies still grant it. The region is the cluster's
 // (from the source ARN), else the bucket's.
 func legacyAliases(p auth.Principal, bucketRegion string) []string {
-	if p.Service != "redshift.amazonaws.com" && !(strings.HasPrefix(p.Service, "redshift.") && strings.HasSuffix(p.Service, ".amazonaws.com")) {
+	// redshift.amazonaws.com, or redshift.<region>.amazonaws.com in opt-in regions.
+	if !strings.HasPrefix(p.Service, "redshift.") || !strings.HasSuffix(p.Service, ".amazonaws.com") {
 		return nil
 	}
 	region := bucketRegion
@@ -225,9 +211,7 @@ func (s *S3) aclAllows(c *call, action string) bool {
 	}
 	canonical := ""
 	if c.principal.Kind == auth.KindAccount {
-		if a, ok := s.cfg.Directory.Account(c.principal.AccountID); ok {
-			canonical = a.CanonicalID
-		}
+		canonical = s.canonicalID(c.principal.AccountID)
 	}
 	for _, g := range c.attrs.grants(s.canonicalID(c.attrs.Owner)) {
 		if g.Permission != need && g.Permission != permFullControl {

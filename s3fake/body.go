@@ -197,14 +197,14 @@ func newObjectBody(c *call) (*objectBody, error) {
 
 // keptHeaders are the request headers gofakes3 may see besides x-amz-meta-*: the object's
 // own headers and the conditions. Everything else of x-amz-* is dropped, because gofakes3
-// stores every x-amz-* header as object metadata and returns it on GET.
+// stores every x-amz-* header as object metadata and returns it on GET (CopyObject, whose
+// x-amz-copy-source* headers those were, s3fake serves itself). Of the other standard
+// headers, gofakes3 stores only these: Cache-Control, Content-Language and Expires are not
+// kept (README, S3, Limits).
 var keptHeaders = map[string]bool{
 	"Content-Type": true, "Content-Disposition": true, "Content-Encoding": true, "Content-Md5": true,
 	"Content-Length": true, "Range": true, "If-Match": true, "If-None-Match": true,
 	"If-Modified-Since": true, "If-Unmodified-Since": true,
-	"X-Amz-Copy-Source": true, "X-Amz-Metadata-Directive": true,
-	"X-Amz-Copy-Source-If-Match": true, "X-Amz-Copy-Source-If-None-Match": true,
-	"X-Amz-Copy-Source-If-Modified-Since": true, "X-Amz-Copy-Source-If-Unmodified-Since": true,
 }
 
 // cleanHeaders returns the headers gofakes3 gets: keptHeaders and user metadata, with

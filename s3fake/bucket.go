@@ -18,6 +18,7 @@ import (
 	"github.com/johannesboyne/gofakes3"
 
 	"github.com/fakeshift/fakeshift/auth"
+	"github.com/fakeshift/fakeshift/s3fake/policy"
 )
 
 const s3Namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
@@ -48,6 +49,17 @@ type bucketAttrs struct {
 	ObjectLockRule *defaultRetention `json:"object_lock_rule,omitempty"`
 
 	PublicAccessBlock *publicAccessBlock `json:"public_access_block,omitempty"` // nil: deleted
+
+	// policy is Policy parsed, once per load of the attributes (they are cached until they
+	// change), so that a request evaluates it without parsing; nil when there is none.
+	policy *policy.Policy
+}
+
+// newBucketAttrs is the configuration of a new bucket: S3's defaults for one made today
+// (BucketOwnerEnforced, every public access blocked, no policy, private).
+func newBucketAttrs(owner, region string, created time.Time) *bucketAttrs {
+	return &bucketAttrs{Owner: owner, Region: region, Created: created.UTC(),
+		Ownership: ownershipEnforced, PublicAccessBlock: &publicAccessBlock{true, true, true, true}}
 }
 
 type encryption struct {
@@ -94,6 +106,12 @@ func (s *S3) loadBucket(name string) (*bucketAttrs, error) {
 	if err := json.Unmarshal(raw, &a); err != nil {
 		return nil, fmt.Errorf("decode bucket %s: %w", name, err)
 	}
+	if a.Policy != "" {
+		// The policy parsed when it was put; a failure now is ours.
+		if a.policy, err = policy.Parse([]byte(a.Policy), name); err != nil {
+			return nil, fmt.Errorf("parse the stored policy of bucket %s: %w", name, err)
+		}
+	}
 	s.attrs.Store(name, &a)
 	return &a, nil
 }
@@ -105,6 +123,16 @@ func (s *S3) changeBucket(name string, change func() error) error {
 	defer s.attrsMu.Unlock()
 	defer s.attrs.Delete(name)
 	return change()
+}
+
+// setAttrs changes the call's bucket's attributes with fn and answers status: the whole of
+// a configuration call once its input is checked (S3 answers 200 to some, 204 to others).
+func (s *S3) setAttrs(c *call, status int, fn func(a *bucketAttrs) error) error {
+	if err := s.updateBucket(c.bucket, fn); err != nil {
+		return err
+	}
+	c.w.WriteHeader(status)
+	return nil
 }
 
 // updateBucket changes a bucket's attributes atomically.
@@ -244,11 +272,9 @@ func (s *S3) createBucket(c *call) error {
 	if grants != nil && ownership == ownershipEnforced && !ownerOnly(grants, owner) {
 		return errACLWithEnforced.withBucket(c.bucket)
 	}
-	attrs := &bucketAttrs{
-		Owner: c.principal.AccountID, Region: region, Created: s.cfg.Clock.Now().UTC(),
-		Ownership: ownership, PublicAccessBlock: &publicAccessBlock{true, true, true, true},
-		ObjectLock: strings.EqualFold(c.r.Header.Get("x-amz-bucket-object-lock-enabled"), "true"),
-	}
+	attrs := newBucketAttrs(c.principal.AccountID, region, s.cfg.Clock.Now())
+	attrs.Ownership = ownership
+	attrs.ObjectLock = strings.EqualFold(c.r.Header.Get("x-amz-bucket-object-lock-enabled"), "true")
 	if !ownerOnly(grants, owner) {
 		attrs.ACL = grants
 	}
@@ -356,13 +382,12 @@ func (s *S3) headBucket(c *call) error {
 
 func (s *S3) listObjects(c *call) error {
 	if c.r.URL.Query().Get("list-type") != "2" {
-		s.passThrough(c, c.r)
-		return nil
+		return s.pass(c)
 	}
 	// gofakes3 leaves KeyCount out of an empty ListObjectsV2 result (omitempty); S3 writes
 	// <KeyCount>0</KeyCount>, and boto3 users read it.
 	capt := newCapture()
-	s.fakeServe(capt, c, cleanRequest(c))
+	s.fakeServe(capt, c, cleanRequest(c, nil, nil))
 	if capt.status == http.StatusOK && !bytes.Contains(capt.body.Bytes(), []byte("<KeyCount>")) {
 		body := bytes.Replace(capt.body.Bytes(), []byte("</ListBucketResult>"), []byte("<KeyCount>0</KeyCount></ListBucketResult>"), 1)
 		capt.body.Reset()
@@ -370,11 +395,6 @@ func (s *S3) listObjects(c *call) error {
 		capt.header.Del("Content-Length")
 	}
 	capt.flush(c.w)
-	return nil
-}
-
-func (s *S3) passBucket(c *call) error {
-	s.passThrough(c, c.r)
 	return nil
 }
 
@@ -437,10 +457,7 @@ func (s *S3) putVersioning(c *call) error {
 		return s3err("InvalidBucketState", http.StatusConflict,
 			"An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.")
 	}
-	r := cleanRequest(c)
-	r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
-	r.Header.Set("Content-Length", strconv.Itoa(len(body)))
-	s.fakeServe(c.w, c, r)
+	s.fakeServe(c.w, c, cleanRequest(c, nil, body))
 	return nil
 }
 
@@ -476,25 +493,17 @@ func (s *S3) putBucketPolicy(c *call) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.compiled(c.bucket, string(doc)); err != nil {
+	if _, err := policy.Parse(doc, c.bucket); err != nil {
 		return err
 	}
-	if err := s.updateBucket(c.bucket, func(a *bucketAttrs) error { a.Policy = string(doc); return nil }); err != nil {
-		return err
-	}
-	c.w.WriteHeader(http.StatusNoContent)
-	return nil
+	return s.setAttrs(c, http.StatusNoContent, func(a *bucketAttrs) error { a.Policy = string(doc); return nil })
 }
 
 func (s *S3) deleteBucketPolicy(c *call) error {
 	if err := ownerCall(c); err != nil {
 		return err
 	}
-	if err := s.updateBucket(c.bucket, func(a *bucketAttrs) error { a.Policy = ""; return nil }); err != nil {
-		return err
-	}
-	c.w.WriteHeader(http.StatusNoContent)
-	return nil
+	return s.setAttrs(c, http.StatusNoContent, func(a *bucketAttrs) error { a.Policy = ""; return nil })
 }
 
 // --- ownership, encryption, object lock, tags, public access block ----------------------
@@ -530,26 +539,17 @@ func (s *S3) putOwnership(c *call) error {
 	if o != ownershipEnforced && o != ownershipPreferred && o != ownershipWriter {
 		return errMalformedXML
 	}
-	err := s.updateBucket(c.bucket, func(a *bucketAttrs) error {
+	return s.setAttrs(c, http.StatusOK, func(a *bucketAttrs) error {
 		if o == ownershipEnforced && a.ACL != nil && !ownerOnly(a.ACL, s.canonicalID(a.Owner)) {
 			return errACLWithEnforced.withBucket(c.bucket)
 		}
 		a.Ownership = o
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	c.w.WriteHeader(http.StatusOK)
-	return nil
 }
 
 func (s *S3) deleteOwnership(c *call) error {
-	if err := s.updateBucket(c.bucket, func(a *bucketAttrs) error { a.Ownership = ""; return nil }); err != nil {
-		return err
-	}
-	c.w.WriteHeader(http.StatusNoContent)
-	return nil
+	return s.setAttrs(c, http.StatusNoContent, func(a *bucketAttrs) error { a.Ownership = ""; return nil })
 }
 
 type encryptionXML struct {
@@ -614,19 +614,11 @@ func (s *S3) putEncryption(c *call) error {
 	default:
 		return errMalformedXML
 	}
-	if err := s.updateBucket(c.bucket, func(a *bucketAttrs) error { a.Encryption = e; return nil }); err != nil {
-		return err
-	}
-	c.w.WriteHeader(http.StatusOK)
-	return nil
+	return s.setAttrs(c, http.StatusOK, func(a *bucketAttrs) error { a.Encryption = e; return nil })
 }
 
 func (s *S3) deleteEncryption(c *call) error {
-	if err := s.updateBucket(c.bucket, func(a *bucketAttrs) error { a.Encryption = nil; return nil }); err != nil {
-		return err
-	}
-	c.w.WriteHeader(http.StatusNoContent)
-	return nil
+	return s.setAttrs(c, http.StatusNoContent, func(a *bucketAttrs) error { a.Encryption = nil; return nil })
 }
 
 type objectLockXML struct {
@@ -667,7 +659,7 @@ func (s *S3) putObjectLock(c *call) error {
 			return errMalformedXML
 		}
 	}
-	err := s.updateBucket(c.bucket, func(a *bucketAttrs) error {
+	return s.setAttrs(c, http.StatusOK, func(a *bucketAttrs) error {
 		if !a.ObjectLock {
 			return s3err("InvalidBucketState", http.StatusConflict,
 				"Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration")
@@ -675,20 +667,15 @@ func (s *S3) putObjectLock(c *call) error {
 		a.ObjectLockRule = rule
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	c.w.WriteHeader(http.StatusOK)
-	return nil
 }
 
-// getObjectLockState answers GetObjectRetention and GetObjectLegalHold: fakeshift sets
-// neither on objects.
+// getObjectLockState answers GetObjectRetention and GetObjectLegalHold of an object or a
+// version: fakeshift sets neither on objects.
 func (s *S3) getObjectLockState(c *call) error {
 	if !c.attrs.ObjectLock {
 		return errNoObjectLockObject
 	}
-	if _, err := s.backend.HeadObject(c.bucket, c.key); err != nil {
+	if _, err := s.objectMeta(c); err != nil {
 		return err
 	}
 	return s3err("NoSuchObjectLockConfiguration", http.StatusNotFound, "The specified object does not have a ObjectLock configuration")
@@ -715,11 +702,7 @@ func (s *S3) putBucketTagging(c *call) error {
 	if err := validTags(v.TagSet); err != nil {
 		return err
 	}
-	if err := s.updateBucket(c.bucket, func(a *bucketAttrs) error { a.Tags = v.TagSet; return nil }); err != nil {
-		return err
-	}
-	c.w.WriteHeader(http.StatusNoContent)
-	return nil
+	return s.setAttrs(c, http.StatusNoContent, func(a *bucketAttrs) error { a.Tags = v.TagSet; return nil })
 }
 
 func validTags(tags []tag) error {
@@ -745,11 +728,7 @@ func validTags(tags []tag) error {
 }
 
 func (s *S3) deleteBucketTagging(c *call) error {
-	if err := s.updateBucket(c.bucket, func(a *bucketAttrs) error { a.Tags = nil; return nil }); err != nil {
-		return err
-	}
-	c.w.WriteHeader(http.StatusNoContent)
-	return nil
+	return s.setAttrs(c, http.StatusNoContent, func(a *bucketAttrs) error { a.Tags = nil; return nil })
 }
 
 type publicAccessBlockXML struct {
@@ -771,17 +750,9 @@ func (s *S3) putPublicAccessBlock(c *call) error {
 		return err
 	}
 	pab := v.publicAccessBlock
-	if err := s.updateBucket(c.bucket, func(a *bucketAttrs) error { a.PublicAccessBlock = &pab; return nil }); err != nil {
-		return err
-	}
-	c.w.WriteHeader(http.StatusOK)
-	return nil
+	return s.setAttrs(c, http.StatusOK, func(a *bucketAttrs) error { a.PublicAccessBlock = &pab; return nil })
 }
 
 func (s *S3) deletePublicAccessBlock(c *call) error {
-	if err := s.updateBucket(c.bucket, func(a *bucketAttrs) error { a.PublicAccessBlock = nil; return nil }); err != nil {
-		return err
-	}
-	c.w.WriteHeader(http.StatusNoContent)
-	return nil
+	return s.setAttrs(c, http.StatusNoContent, func(a *bucketAttrs) error { a.PublicAccessBlock = nil; return nil })
 }

@@ -110,8 +110,7 @@ func (s *S3) TransferOwnership(bucket, accountID string) error {
 		return fmt.Errorf("transfer bucket %s: unknown account %s", bucket, accountID)
 	}
 	return s.updateBucket(bucket, func(a *bucketAttrs) error {
-		*a = bucketAttrs{Owner: accountID, Region: a.Region, Created: s.cfg.Clock.Now().UTC(),
-			Ownership: ownershipEnforced, PublicAccessBlock: &publicAccessBlock{true, true, true, true}}
+		*a = *newBucketAttrs(accountID, a.Region, s.cfg.Clock.Now())
 		return nil
 	})
 }
@@ -281,5 +280,5 @@ func (s *S3) Authorize(p auth.Principal, bucket, action, resource string, header
 		r.Header = header.Clone()
 	}
 	c := &call{r: r, bucket: bucket, principal: p, inProcess: true, attrs: a}
-	return s.authorize(c, action, resource, nil)
+	return s.authorize(c, action, resource)
 }

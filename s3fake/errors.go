@@ -59,7 +59,6 @@ func (e *Error) withArg(name, value string) *Error {
 var (
 	errAccessDenied       = s3err("AccessDenied", http.StatusForbidden, "Access Denied")
 	errNoSuchBucket       = s3err("NoSuchBucket", http.StatusNotFound, "The specified bucket does not exist")
-	errNoSuchKey          = s3err("NoSuchKey", http.StatusNotFound, "The specified key does not exist.")
 	errNoSuchBucketPolicy = s3err("NoSuchBucketPolicy", http.StatusNotFound, "The bucket policy does not exist")
 	errNoSuchTagSet       = s3err("NoSuchTagSet", http.StatusNotFound, "The TagSet does not exist")
 	errNoOwnership        = s3err("OwnershipControlsNotFoundError", http.StatusNotFound, "The bucket ownership controls were not found")
@@ -79,13 +78,19 @@ var (
 	errInvalidLocation    = s3err("InvalidLocationConstraint", http.StatusBadRequest, "The specified location-constraint is not valid")
 	errInvalidArgument    = s3err("InvalidArgument", http.StatusBadRequest, "Invalid Argument")
 	errInvalidRequest     = s3err("InvalidRequest", http.StatusBadRequest, "Invalid Request")
-	errInvalidEncryption  = s3err("InvalidEncryptionAlgorithmError", http.StatusBadRequest, "The Encryption request you specified is not valid. Supported value: AES256.")
 	errSlowDown           = s3err("SlowDown", http.StatusServiceUnavailable, "Please reduce your request rate.")
 	errInternal           = s3err("InternalError", http.StatusInternalServerError, "We encountered an internal error. Please try again.")
-	errBadDigest          = s3err("BadDigest", http.StatusBadRequest, "The Content-MD5 you specified did not match what we received.")
 	errEntityTooLarge     = s3err("EntityTooLarge", http.StatusBadRequest, "Your proposed upload exceeds the maximum allowed size")
 	errMissingLength      = s3err("MissingContentLength", http.StatusLengthRequired, "You must provide the Content-Length HTTP header.")
 )
+
+// preconditionFailed is S3's answer to a condition of the request that does not hold,
+// naming it (x-amz-copy-source-If-Match, ...).
+func preconditionFailed(condition string) *Error {
+	e := s3err("PreconditionFailed", http.StatusPreconditionFailed, "At least one of the pre-conditions you specified did not hold")
+	e.Extra = []xmlField{{XMLName: xml.Name{Local: "Condition"}, Value: condition}}
+	return e
+}
 
 // notImplemented is S3's answer to a feature fakeshift's S3 does not have: never a wrong success.
 func notImplemented(what string) *Error {

@@ -34,6 +34,8 @@ func FuzzRouter(f *testing.F) {
 		{"DELETE", "/open", "publicAccessBlock", ""},
 		{"GET", "/", "", ""},
 		{"PATCH", "/open/key", "retention", ""},
+		{"HEAD", "/open/key", "versionId=", ""},
+		{"GET", "/open/key", "acl&versionId=null", ""},
 	} {
 		f.Add(seed.method, seed.path, seed.query, seed.body)
 	}

@@ -46,12 +46,27 @@ func route(method, bucket, key string, q url.Values) (*operation, error) {
 	}
 	byMethod := table[sub]
 	if op, ok := byMethod[method]; ok {
+		if va, ok := versionActions[op.action]; ok && key != "" && q.Has("versionId") {
+			v := *op
+			v.action = va
+			return &v, nil
+		}
 		return op, nil
 	}
 	if byMethod == nil {
 		return unsupported(sub), nil
 	}
 	return nil, errMethodNotAllowed
+}
+
+// versionActions are the actions of the object calls that also name a version
+// (?acl&versionId=): S3 authorises them as the version's own action, so a policy that
+// allows s3:GetObjectAcl does not reach an older version's ACL (Service Authorization
+// Reference, actions defined by Amazon S3).
+var versionActions = map[string]string{
+	"s3:GetObjectAcl": "s3:GetObjectVersionAcl", "s3:PutObjectAcl": "s3:PutObjectVersionAcl",
+	"s3:GetObjectTagging": "s3:GetObjectVersionTagging", "s3:PutObjectTagging": "s3:PutObjectVersionTagging",
+	"s3:DeleteObjectTagging": "s3:DeleteObjectVersionTagging",
 }
 
 // subresource returns the sub-resource a query names: one of table's keys, else one of the
@@ -211,10 +226,10 @@ var bucketSubresources = map[string]map[string]*operation{
 		http.MethodPut: bucketOp("PutBucketNotificationConfiguration", "s3:PutBucketNotification", notSupported("event notifications")),
 	},
 	"uploads": {
-		http.MethodGet: bucketOp("ListMultipartUploads", "s3:ListBucketMultipartUploads", (*S3).passBucket),
+		http.MethodGet: bucketOp("ListMultipartUploads", "s3:ListBucketMultipartUploads", (*S3).pass),
 	},
 	"versions": {
-		http.MethodGet: bucketOp("ListObjectVersions", "s3:ListBucketVersions", (*S3).passBucket),
+		http.MethodGet: bucketOp("ListObjectVersions", "s3:ListBucketVersions", (*S3).pass),
 	},
 	"delete": {
 		http.MethodPost: bucketOp("DeleteObjects", "s3:DeleteObject", (*S3).deleteObjects),
@@ -225,7 +240,7 @@ var objectVerbs = map[string]*operation{
 	http.MethodGet:    objectOp("GetObject", "s3:GetObject", (*S3).getObject),
 	http.MethodHead:   objectOp("HeadObject", "s3:GetObject", (*S3).getObject),
 	http.MethodPut:    objectOp(opPutObject, "s3:PutObject", (*S3).putObject),
-	http.MethodDelete: objectOp("DeleteObject", "s3:DeleteObject", (*S3).passObject),
+	http.MethodDelete: objectOp("DeleteObject", "s3:DeleteObject", (*S3).pass),
 }
 
 var objectSubresources = map[string]map[string]*operation{
@@ -256,8 +271,8 @@ var objectSubresources = map[string]map[string]*operation{
 	},
 	"uploadId": {
 		http.MethodPut:    objectOp("UploadPart", "s3:PutObject", (*S3).uploadPart),
-		http.MethodPost:   objectOp("CompleteMultipartUpload", "s3:PutObject", (*S3).passObjectSmallBody),
-		http.MethodGet:    objectOp("ListParts", "s3:ListMultipartUploadParts", (*S3).passObject),
-		http.MethodDelete: objectOp("AbortMultipartUpload", "s3:AbortMultipartUpload", (*S3).passObject),
+		http.MethodPost:   objectOp("CompleteMultipartUpload", "s3:PutObject", (*S3).passSmallBody),
+		http.MethodGet:    objectOp("ListParts", "s3:ListMultipartUploadParts", (*S3).pass),
+		http.MethodDelete: objectOp("AbortMultipartUpload", "s3:AbortMultipartUpload", (*S3).pass),
 	},
 }

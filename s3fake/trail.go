@@ -31,7 +31,7 @@ type Outcome struct {
 	// BucketOwner is the account that owned the bucket when the call was made (for
 	// CreateBucket, the caller's account).
 	BucketOwner string
-	// Query is the request's query (its sub-resource).
+	// Query is the request's query (its sub-resource), of a management call only.
 	Query map[string][]string
 	// Body is the request body of a management call (a policy, an ACL, a configuration),
 	// up to maxRecordedBody bytes.
@@ -49,7 +49,7 @@ const maxRecordedBody = 64 << 10
 func (s *S3) Serve(w http.ResponseWriter, r *http.Request) Outcome {
 	c := &call{w: w, r: r, reqID: newRequestID()}
 	out := Outcome{RequestID: c.reqID, HostID: hostID(c.reqID), Host: r.Host, TLS: r.TLS != nil}
-	cw := &countingWriter{ResponseWriter: w}
+	cw := &countingWriter{ResponseWriter: w, reqID: c.reqID, hostID: out.HostID}
 	c.w = cw
 	var body *captureBody
 	c.onRouted = func() {
@@ -57,21 +57,22 @@ func (s *S3) Serve(w http.ResponseWriter, r *http.Request) Outcome {
 		out.Authenticated = true
 		out.Management = managementEvent(c.op)
 		out.ReadOnly = c.r.Method == http.MethodGet || c.r.Method == http.MethodHead
-		out.Query = c.r.URL.Query()
 		if c.attrs != nil {
 			out.BucketOwner = c.attrs.Owner
 		} else if c.principal.Kind == auth.KindAccount {
 			out.BucketOwner = c.principal.AccountID
 		}
-		if out.Management && !out.ReadOnly && c.r.Body != nil {
-			body = &captureBody{ReadCloser: c.r.Body}
-			c.r.Body = body
+		if out.Management {
+			// Only a management call's record reads the query (RequestParameters): object
+			// calls, most of the traffic, are spared parsing it again.
+			out.Query = c.r.URL.Query()
+			if !out.ReadOnly && c.r.Body != nil {
+				body = &captureBody{ReadCloser: c.r.Body}
+				c.r.Body = body
+			}
 		}
 	}
-	h := w.Header()
-	h.Set("x-amz-request-id", c.reqID)
-	h.Set("x-amz-id-2", out.HostID)
-	h.Set("Server", "AmazonS3")
+	w.Header().Set("Server", "AmazonS3")
 	if err := s.serve(c); err != nil {
 		e, ok := asError(err)
 		if !ok {
@@ -82,6 +83,11 @@ func (s *S3) Serve(w http.ResponseWriter, r *http.Request) Outcome {
 		}
 		out.ErrorCode, out.ErrorMessage = e.Code, e.Message
 		writeError(cw, r, c.reqID, e)
+	}
+	if !cw.wroteHeader {
+		// A handler that wrote nothing would leave net/http to send 200 without the request
+		// id: send it here, with it.
+		cw.WriteHeader(http.StatusOK)
 	}
 	if body != nil {
 		out.Body, out.BytesIn = body.buf.Bytes(), body.n
@@ -119,19 +125,24 @@ func (b *captureBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// countingWriter counts the bytes of a response, and sends user metadata headers in lower
-// case as S3 does (x-amz-meta-signature, not Go's canonical X-Amz-Meta-Signature): clients
-// such as botocore keep the case of what follows the prefix in their Metadata maps.
+// countingWriter is the writer of every response: it counts the bytes, stamps the
+// request's id (x-amz-request-id, x-amz-id-2) over whatever a handler set (gofakes3 numbers
+// its own requests), and sends user metadata headers in lower case as S3 does
+// (x-amz-meta-signature, not Go's canonical X-Amz-Meta-Signature): clients such as botocore
+// keep the case of what follows the prefix in their Metadata maps.
 type countingWriter struct {
 	http.ResponseWriter
-	n           int64
-	wroteHeader bool
+	reqID, hostID string
+	n             int64
+	wroteHeader   bool
 }
 
 func (w *countingWriter) WriteHeader(status int) {
 	if !w.wroteHeader {
 		w.wroteHeader = true
 		h := w.ResponseWriter.Header()
+		h.Set("x-amz-request-id", w.reqID)
+		h.Set("x-amz-id-2", w.hostID)
 		for k, v := range h {
 			if strings.HasPrefix(k, "X-Amz-Meta-") {
 				delete(h, k)

@@ -360,20 +360,19 @@ func isEmpty(tx *store.Tx, prefix []byte) (bool, error) {
 	return empty, err
 }
 
-// collect reads up to n keys (and their values) under prefix.
-func collect(tx *store.Tx, prefix []byte, n int) (keys, vals [][]byte, err error) {
-	err = tx.Scan(prefix, func(k, v []byte) error {
+// collectKeys reads up to n keys under prefix.
+func collectKeys(tx *store.Tx, prefix []byte, n int) (keys [][]byte, err error) {
+	err = tx.Scan(prefix, func(k, _ []byte) error {
 		if len(keys) == n {
 			return errStop
 		}
 		keys = append(keys, slices.Clone(k))
-		vals = append(vals, slices.Clone(v))
 		return nil
 	})
 	if err == errStop {
 		err = nil
 	}
-	return keys, vals, err
+	return keys, err
 }
 
 // dropObjects deletes the object (or version) records under prefix, a batch of records per
@@ -420,7 +419,7 @@ func (b *Backend) dropObjects(prefix []byte) ([]garbage, error) {
 func (b *Backend) dropUploads(bucket string) ([]garbage, error) {
 	var trash []garbage
 	for {
-		keys, _, err := viewCollect(b.space, uploadPrefix(bucket), 256)
+		keys, err := viewCollectKeys(b.space, uploadPrefix(bucket), 256)
 		if err != nil || len(keys) == 0 {
 			return trash, err
 		}
@@ -438,12 +437,13 @@ func (b *Backend) dropUploads(bucket string) ([]garbage, error) {
 	}
 }
 
-func viewCollect(s *store.Space, prefix []byte, n int) (keys, vals [][]byte, err error) {
+// viewCollectKeys is collectKeys in a transaction of its own.
+func viewCollectKeys(s *store.Space, prefix []byte, n int) (keys [][]byte, err error) {
 	err = s.View(func(tx *store.Tx) error {
-		keys, vals, err = collect(tx, prefix, n)
+		keys, err = collectKeys(tx, prefix, n)
 		return err
 	})
-	return keys, vals, err
+	return keys, err
 }
 
 // deleteMarking deletes keys and marks the data they referred to as garbage, in one

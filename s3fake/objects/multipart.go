@@ -237,23 +237,10 @@ func (b *Backend) CompleteMultipartUpload(bucket, key string, id gofakes3.Upload
 
 		inline := listed[:min(len(listed), inlinePartDeletes)]
 		listed = listed[len(inline):]
-		seq, err := b.nextSeq()
-		if err != nil {
-			return err
-		}
-		rec.Modified = b.now()
+		// The object commits with the upload's record and the first parts' going.
 		var g garbage
-		err = b.space.Update(func(tx *store.Tx) error {
-			g = garbage{}
+		versionID, g, err = b.commitLocked(bucket, key, rec, func(tx *store.Tx, _ *objectRecord) error {
 			if _, err := getUpload(tx, bucket, key, id); err != nil {
-				return err
-			}
-			r, err := getBucket(tx, bucket)
-			if err != nil {
-				return err
-			}
-			old, err := getObject(tx, bucket, key)
-			if err != nil {
 				return err
 			}
 			if err := tx.Delete(uploadKey(bucket, key, id)); err != nil {
@@ -264,10 +251,7 @@ func (b *Backend) CompleteMultipartUpload(bucket, key string, id gofakes3.Upload
 					return err
 				}
 			}
-			setVersion(rec, r.Versioning, seq)
-			versionID = resultVersionID(r.Versioning, rec)
-			g, err = install(tx, bucket, key, r.Versioning, rec, old)
-			return err
+			return nil
 		})
 		if err != nil {
 			return err

@@ -182,22 +182,23 @@ func checkConditions(c *gofakes3.PutConditions, old *objectRecord) error {
 // versioning is enabled, the null version (replacing the key's) when it is suspended.
 func (b *Backend) PutObject(bucket, key string, meta map[string]string, input io.Reader, size int64, conditions *gofakes3.PutConditions) (gofakes3.PutObjectResult, error) {
 	var res gofakes3.PutObjectResult
-	// Fail before reading the body when the write cannot succeed: the commit checks again.
-	err := b.space.View(func(tx *store.Tx) error {
-		if err := checkBucket(tx, bucket); err != nil {
-			return err
-		}
-		if conditions == nil {
-			return nil
-		}
-		old, err := getObject(tx, bucket, key)
+	if conditions != nil {
+		// Fail before reading the body when the conditions already fail; the commit checks
+		// them again. Without conditions there is nothing to check first: gofakes3 has found
+		// the bucket, and the commit finds it again.
+		err := b.space.View(func(tx *store.Tx) error {
+			if err := checkBucket(tx, bucket); err != nil {
+				return err
+			}
+			old, err := getObject(tx, bucket, key)
+			if err != nil {
+				return err
+			}
+			return checkConditions(conditions, live(old))
+		})
 		if err != nil {
-			return err
+			return res, wrap(err, "put object %q in bucket %q", key, bucket)
 		}
-		return checkConditions(conditions, live(old))
-	})
-	if err != nil {
-		return res, wrap(err, "put object %q in bucket %q", key, bucket)
 	}
 	d, err := b.ingest(input, size)
 	if err != nil {
@@ -224,40 +225,53 @@ func (b *Backend) PutObject(bucket, key string, meta map[string]string, input io
 // bucket).
 func (b *Backend) commitObject(bucket, key string, rec *objectRecord, in func(tx *store.Tx, old *objectRecord) error) (gofakes3.VersionID, error) {
 	var g garbage
-	var id gofakes3.VersionID
-	err := func() error {
+	id, err := func() (id gofakes3.VersionID, err error) {
 		defer b.lockWrite(objectLock(bucket, key))()
-		seq, err := b.nextSeq()
-		if err != nil {
-			return err
-		}
-		rec.Modified = b.now()
-		return b.space.Update(func(tx *store.Tx) error {
-			g = garbage{}
-			r, err := getBucket(tx, bucket)
-			if err != nil {
-				return err
-			}
-			old, err := getObject(tx, bucket, key)
-			if err != nil {
-				return err
-			}
-			if in != nil {
-				if err := in(tx, live(old)); err != nil {
-					return err
-				}
-			}
-			setVersion(rec, r.Versioning, seq)
-			id = resultVersionID(r.Versioning, rec)
-			g, err = install(tx, bucket, key, r.Versioning, rec, old)
-			return err
-		})
+		id, g, err = b.commitLocked(bucket, key, rec, in)
+		return id, err
 	}()
 	if err != nil {
 		return "", err
 	}
 	b.reclaim(g)
 	return id, nil
+}
+
+// commitLocked is commitObject for a caller that holds the key's stripe and reclaims the
+// garbage returned itself (CompleteMultipartUpload holds the upload's stripe too, and has
+// garbage of its own): the one place a new object or version is installed.
+func (b *Backend) commitLocked(bucket, key string, rec *objectRecord, in func(tx *store.Tx, old *objectRecord) error) (gofakes3.VersionID, garbage, error) {
+	seq, err := b.nextSeq()
+	if err != nil {
+		return "", garbage{}, err
+	}
+	rec.Modified = b.now()
+	var g garbage
+	var id gofakes3.VersionID
+	err = b.space.Update(func(tx *store.Tx) error {
+		g = garbage{}
+		r, err := getBucket(tx, bucket)
+		if err != nil {
+			return err
+		}
+		old, err := getObject(tx, bucket, key)
+		if err != nil {
+			return err
+		}
+		if in != nil {
+			if err := in(tx, live(old)); err != nil {
+				return err
+			}
+		}
+		setVersion(rec, r.Versioning, seq)
+		id = resultVersionID(r.Versioning, rec)
+		g, err = install(tx, bucket, key, r.Versioning, rec, old)
+		return err
+	})
+	if err != nil {
+		return "", garbage{}, err
+	}
+	return id, g, nil
 }
 
 // DeleteObject deletes an object. In an unversioned bucket it goes with its data, and the

@@ -44,8 +44,10 @@ func TestGlobMatch(t *testing.T) {
 
 func TestArnMatch(t *testing.T) {
 	require.True(t, arnMatch(compileGlob("arn:aws:redshift:*:*:cluster:*"), "arn:aws:redshift:us-east-1:123456789012:cluster:c"))
-	// The sixth component keeps its colons.
-	require.True(t, arnMatch(compileGlob("arn:aws:redshift:*:*:cluster:*"), "arn:aws:redshift:us-east-1:123456789012:cluster:c"))
+	// The sixth component keeps its colons: a wildcard after them takes the rest, a name
+	// without one matches only the whole of it.
+	require.True(t, arnMatch(compileGlob("arn:aws:redshift:*:*:cluster:*"), "arn:aws:redshift:us-east-1:123456789012:cluster:c:x"))
+	require.False(t, arnMatch(compileGlob("arn:aws:redshift:*:*:cluster:c"), "arn:aws:redshift:us-east-1:123456789012:cluster:c:x"))
 	require.True(t, arnMatch(compileGlob("arn:aws:s:r:1:a:b:c"), "arn:aws:s:r:1:a:b:c"))
 	require.False(t, arnMatch(compileGlob("arn:aws:s:*:1:*"), "arn:aws:s:r:2:x"))
 	require.False(t, arnMatch(compileGlob("*"), "arn:aws:s:r:1:x"))

@@ -19,7 +19,6 @@ const (
 type Policy struct {
 	version    string
 	id         string
-	bucket     string
 	statements []statement
 }
 
@@ -288,7 +287,7 @@ func parse(doc []byte, bucket string) (*Policy, *Error) {
 	if err != nil || root.kind != jObject {
 		return nil, malformed(msgInvalidJSON)
 	}
-	p := &Policy{version: Version2008, bucket: bucket}
+	p := &Policy{version: Version2008}
 	for _, m := range root.obj {
 		switch m.name {
 		case "Version", "Statement":
