@@ -218,9 +218,7 @@ func (c *Cluster) ScanSystemTable(ctx context.Context, table string, emit func(r
 		}
 		return nil
 	case "pg_group":
-		cat := c.cat.Load()
-		for _, id := range slices.Sorted(maps.Keys(cat.groups)) {
-			g := cat.groups[id]
+		for _, g := range c.Groups() {
 			if err := emit([]any{g.Name, g.ID, slices.Clone(g.Members)}); err != nil {
 				return err
 			}

@@ -239,16 +239,16 @@ func (c *Cluster) SetMasterPassword(password string) error {
 	if err := sql.ValidatePassword(password); err != nil {
 		return fmt.Errorf("cluster %s: master password: %w", c.spec.ID, err)
 	}
-	c.catMu.Lock()
-	old := c.cat.Load().users[masterUserID]
-	if old == nil {
-		c.catMu.Unlock()
-		return fmt.Errorf("cluster %s has no master user", c.spec.ID)
-	}
-	u := *old
-	u.Password = StoredPassword{Kind: passwordMD5, Hash: sql.MD5Password(password, u.Name)}
-	err := c.commitLocked([]change{{user: &u}})
-	c.catMu.Unlock()
+	var u User
+	err := c.mutate(func(cat *catalog) ([]change, error) {
+		old := cat.users[masterUserID]
+		if old == nil {
+			return nil, fmt.Errorf("cluster %s has no master user", c.spec.ID)
+		}
+		u = *old
+		u.Password = StoredPassword{Kind: passwordMD5, Hash: sql.MD5Password(password, u.Name)}
+		return []change{{user: &u}}, nil
+	})
 	if err != nil {
 		return err
 	}
@@ -289,8 +289,10 @@ func (c *Cluster) DeliverLogs(ctx context.Context, d logger.Destination, holdBac
 
 // DeleteData removes everything a cluster kept in the store (catalog and audit records) and
 // its audit write-ahead log in walDir, for DeleteCluster. The cluster must not be running.
+// The keys go in transactions of their own (DeletePrefix), not by badger's DropPrefix, which
+// would hold up every other writer of the store, the other clusters' included.
 func DeleteData(db *store.DB, id, walDir string) error {
-	if err := db.Space("cluster/" + id).DeleteAll(); err != nil {
+	if _, err := db.Space("cluster/" + id).DeletePrefix(nil); err != nil {
 		return fmt.Errorf("delete cluster %s: %w", id, err)
 	}
 	return logger.DeleteData(db, id, walDir)
@@ -352,5 +354,16 @@ func (c *Cluster) Users() []User {
 		out = append(out, *u)
 	}
 	slices.SortFunc(out, func(a, b User) int { return cmp.Compare(a.ID, b.ID) })
+	return out
+}
+
+// Groups returns the groups of the catalog (a snapshot), by id.
+func (c *Cluster) Groups() []Group {
+	cat := c.cat.Load()
+	out := make([]Group, 0, len(cat.groups))
+	for _, g := range cat.groups {
+		out = append(out, *g)
+	}
+	slices.SortFunc(out, func(a, b Group) int { return cmp.Compare(a.ID, b.ID) })
 	return out
 }

@@ -187,3 +187,83 @@ func TestCatalogSurvivesReopen(t *testing.T) {
 	_, err = master.Exec(ctx, "create group crew")
 	require.Equal(t, "42710", code(err), "the group survived the restart")
 }
+
+// Reset forgets every grant and owner: the user made first after it has the id of the one
+// made first before it, and none of that user's privileges.
+func TestResetForgetsGrants(t *testing.T) {
+	c, addr := serve(t, memStore(t))
+	ctx := context.Background()
+	master, err := connect(t, addr, "awsuser", "Master123")
+	require.NoError(t, err)
+	for _, stmt := range []string{
+		"create user bob password 'Bobbob123'",
+		"grant create on database dev to bob",
+		"revoke create on schema public from public",
+		"create table t (a int)",
+		"grant select on t to bob",
+	} {
+		_, err := master.Exec(ctx, stmt)
+		require.NoError(t, err, stmt)
+	}
+	bob, err := connect(t, addr, "bob", "Bobbob123")
+	require.NoError(t, err)
+	_, err = bob.Exec(ctx, "create schema bobs")
+	require.NoError(t, err)
+
+	_, err = c.Reset(ctx)
+	require.NoError(t, err)
+	master, err = connect(t, addr, "awsuser", "Master123")
+	require.NoError(t, err)
+	for _, stmt := range []string{"create user carol password 'Carol1234'", "create table t (a int)"} {
+		_, err := master.Exec(ctx, stmt)
+		require.NoError(t, err, stmt)
+	}
+	ids := map[string]int32{}
+	for _, u := range c.Users() {
+		ids[u.Name] = u.ID
+	}
+	require.Equal(t, int32(101), ids["carol"], "carol has bob's id")
+	carol, err := connect(t, addr, "carol", "Carol1234")
+	require.NoError(t, err)
+	for _, tc := range []struct{ stmt, code string }{
+		{"create schema carols", "42501"},
+		{"select * from t", "42501"},
+		{"create table mine (a int)", ""}, // PUBLIC's CREATE on public is back
+	} {
+		_, err := carol.Exec(ctx, tc.stmt)
+		require.Equal(t, tc.code, code(err), tc.stmt)
+	}
+}
+
+// A datashare's table named without a schema is found through the session's search path and
+// kept with its schema.
+func TestDatashareObjects(t *testing.T) {
+	c, addr := serve(t, memStore(t))
+	ctx := context.Background()
+	master, err := connect(t, addr, "awsuser", "Master123")
+	require.NoError(t, err)
+	for _, tc := range []struct{ stmt, code string }{
+		{"create schema s", ""},
+		{"create table s.solo (a int)", ""},
+		{"create table pub (a int)", ""},
+		{"create datashare d", ""},
+		{"alter datashare d add table solo", "42P01"},
+		{"set search_path to s, public", ""},
+		{"alter datashare d add table solo, pub", ""},
+		{"alter datashare d add table solo", ""},
+		{"alter datashare d add schema s", ""},
+		{"alter datashare d add schema nosuch", "3F000"},
+		{"alter datashare d set includenew = true for schema s", ""},
+		{"set search_path to public", ""},
+		{"alter datashare d remove table solo", "42P01"},
+		{"alter datashare d remove table s.solo", ""},
+	} {
+		_, err := master.Exec(ctx, tc.stmt)
+		require.Equal(t, tc.code, code(err), tc.stmt)
+	}
+	shares, err := c.Datashares()
+	require.NoError(t, err)
+	require.Len(t, shares, 1)
+	require.Equal(t, []string{"TABLE public.pub", "SCHEMA s"}, shares[0].Objects)
+	require.Equal(t, []string{"s"}, shares[0].IncludeNew)
+}

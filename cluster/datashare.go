@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"time"
@@ -132,9 +131,6 @@ func (s *session) datashare(ctx context.Context, stmt sql.Statement) (string, er
 		return "", sql.Errorf(sql.CodeActiveSQLTransaction, "datashare statements cannot run inside a transaction block in fakeshift")
 	}
 	c := s.c
-	c.catMu.Lock()
-	defer c.catMu.Unlock()
-	now := c.clock.Now().UTC()
 	load := func(name string) (*Datashare, error) {
 		d, err := c.loadDatashare(name)
 		if err == nil && d == nil {
@@ -142,6 +138,29 @@ func (s *session) datashare(ctx context.Context, stmt sql.Statement) (string, er
 		}
 		return d, err
 	}
+	// The objects of an ALTER DATASHARE are looked up before the catalog is locked: the
+	// engine's queries may take their time, and every catalog change waits on the lock. A
+	// datashare that is not there is told first, as when it is loaded under the lock.
+	var objects []string
+	if p, ok := stmt.(*sql.AlterDatashare); ok && p.Set != "PUBLICACCESSIBLE" {
+		if _, err := load(p.Name); err != nil {
+			return "", err
+		}
+		kind := p.ObjectKind
+		if p.Set == "INCLUDENEW" {
+			kind = "SCHEMA"
+		}
+		for _, o := range p.Objects {
+			name, err := s.sharedObject(ctx, kind, o)
+			if err != nil {
+				return "", err
+			}
+			objects = append(objects, name)
+		}
+	}
+	c.catMu.Lock()
+	defer c.catMu.Unlock()
+	now := c.clock.Now().UTC()
 	switch p := stmt.(type) {
 	case *sql.CreateDatashare:
 		if d, err := c.loadDatashare(p.Name); err != nil {
@@ -171,31 +190,12 @@ func (s *session) datashare(ctx context.Context, stmt sql.Statement) (string, er
 		case p.Set == "PUBLICACCESSIBLE":
 			d.PublicAccessible = p.SetValue
 		case p.Set == "INCLUDENEW":
-			for _, schema := range p.Objects {
-				if err := s.checkShared(ctx, "SCHEMA", schema); err != nil {
-					return "", err
-				}
-				i := slices.Index(d.IncludeNew, schema)
-				switch {
-				case p.SetValue && i < 0:
-					d.IncludeNew = append(d.IncludeNew, schema)
-				case !p.SetValue && i >= 0:
-					d.IncludeNew = slices.Delete(d.IncludeNew, i, i+1)
-				}
+			for _, schema := range objects {
+				d.IncludeNew = setMember(d.IncludeNew, schema, p.SetValue)
 			}
 		default:
-			for _, o := range p.Objects {
-				if err := s.checkShared(ctx, p.ObjectKind, o); err != nil {
-					return "", err
-				}
-				entry := p.ObjectKind + " " + o
-				i := slices.Index(d.Objects, entry)
-				switch {
-				case p.Add && i < 0:
-					d.Objects = append(d.Objects, entry)
-				case !p.Add && i >= 0:
-					d.Objects = slices.Delete(d.Objects, i, i+1)
-				}
+			for _, o := range objects {
+				d.Objects = setMember(d.Objects, p.ObjectKind+" "+o, p.Add)
 			}
 		}
 		return "ALTER DATASHARE", c.saveDatashare(d)
@@ -227,43 +227,50 @@ func (s *session) datashare(ctx context.Context, stmt sql.Statement) (string, er
 	return "", fmt.Errorf("cluster: unexpected statement %T", stmt)
 }
 
-// checkShared makes sure an object added to or removed from a datashare exists.
-func (s *session) checkShared(ctx context.Context, kind, name string) error {
-	schema, table, isTable := strings.Cut(name, ".")
-	q := "select 1 from information_schema.schemata where schema_name = $1"
-	args := []any{schema}
-	what := "schema"
+// setMember adds v to list (on) or takes it out (!on); a list that has it already, or
+// never had it, is left as it is.
+func setMember(list []string, v string, on bool) []string {
+	i := slices.Index(list, v)
 	switch {
-	case kind == "TABLE" && !isTable:
-		schema, table, what = "public", name, "relation"
-		fallthrough
-	case kind == "TABLE":
-		q = "select 1 from information_schema.tables where table_schema = $1 and table_name = $2"
-		args = []any{schema, table}
+	case on && i < 0:
+		return append(list, v)
+	case !on && i >= 0:
+		return slices.Delete(list, i, i+1)
+	}
+	return list
+}
+
+// sharedObject makes sure an object added to or removed from a datashare exists (kind
+// SCHEMA, TABLE or ALL TABLES IN SCHEMA) and returns its name as the datashare keeps it: a
+// table with its schema, which a table named without one is found in through the session's
+// search path, as the session would find it.
+func (s *session) sharedObject(ctx context.Context, kind, name string) (string, error) {
+	q := "select schema_name from information_schema.schemata where schema_name = $1"
+	args := []any{name}
+	what := "schema"
+	if kind == "TABLE" {
 		what = "relation"
+		if schema, table, ok := strings.Cut(name, "."); ok {
+			q = "select table_schema, table_name from information_schema.tables where table_schema = $1 and table_name = $2"
+			args = []any{schema, table}
+		} else {
+			q = "select table_schema, table_name from information_schema.tables" +
+				" where table_name = $1 and list_contains(current_schemas(false), table_schema)" +
+				" order by list_position(current_schemas(false), table_schema) limit 1"
+		}
 	}
 	conn, err := s.engineConn(ctx)
 	if err != nil {
-		return err
+		return "", err
 	}
-	st, err := conn.Prepare(ctx, q)
-	if err != nil {
-		return fmt.Errorf("look up %s %s: %w", what, name, err)
+	rows, err := queryText(ctx, conn, q, args...)
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("look up %s %s: %w", what, name, err)
+	case len(rows) == 0 && what == "schema":
+		return "", sql.Errorf(sql.CodeInvalidSchemaName, "schema %q does not exist", name)
+	case len(rows) == 0:
+		return "", sql.Errorf(sql.CodeUndefinedTable, "relation %q does not exist", name)
 	}
-	defer st.Close()
-	rows, err := st.Query(ctx, args)
-	if err != nil {
-		return fmt.Errorf("look up %s %s: %w", what, name, err)
-	}
-	defer rows.Close()
-	dest := make([]any, len(st.Columns()))
-	if err := rows.Next(dest); errors.Is(err, io.EOF) {
-		if what == "schema" {
-			return sql.Errorf(sql.CodeInvalidSchemaName, "schema %q does not exist", schema)
-		}
-		return sql.Errorf(sql.CodeUndefinedTable, "relation %q does not exist", name)
-	} else if err != nil {
-		return fmt.Errorf("look up %s %s: %w", what, name, err)
-	}
-	return nil
+	return strings.Join(rows[0], "."), nil
 }

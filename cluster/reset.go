@@ -32,11 +32,12 @@ type ResetResult struct {
 // Reset makes the cluster as it was when first made: every session ends with FATAL 57P01
 // (as at a reboot), every table, view and schema but public is dropped, every user but
 // rdsdb and the master user and every group is removed, with the datashares and the IAM
-// credentials issued; the master user is made again with the cluster's master password (a
-// cluster restarted without one keeps its master user as it is), and the audit log is
-// emptied but for the master user's creation, with which Redshift's user log starts.
-// User ids start again at 101; audit identifiers (pids, transaction and query ids) go on
-// increasing.
+// credentials issued, and the engine forgets every owner and grant but a new database's;
+// the master user is made again with the cluster's master password (a cluster restarted
+// without one keeps its master user as it is), and the audit log is emptied but for the
+// master user's creation, with which Redshift's user log starts. User ids start again at
+// 101 (so no grant may outlive its user); audit identifiers (pids, transaction and query
+// ids) go on increasing.
 //
 // The endpoint goes on accepting connections: a session that logs in while Reset runs may
 // see the cluster half reset, and what it writes may stay. Reset the cluster when its
@@ -51,6 +52,10 @@ func (c *Cluster) Reset(ctx context.Context) (ResetResult, error) {
 		return res, fmt.Errorf("cluster %s: reset: %w", c.spec.ID, err)
 	}
 	if err := c.dropRelations(ctx, &res); err != nil {
+		return res, fmt.Errorf("cluster %s: reset: %w", c.spec.ID, err)
+	}
+	// The owners and grants go with the users they name: the ids are given again.
+	if err := c.engine.ResetCatalog(ctx); err != nil {
 		return res, fmt.Errorf("cluster %s: reset: %w", c.spec.ID, err)
 	}
 	shares, err := c.Datashares()
@@ -106,13 +111,13 @@ func (c *Cluster) dropRelations(ctx context.Context, res *ResetResult) error {
 		return fmt.Errorf("connect to the SQL engine: %w", err)
 	}
 	defer conn.Close()
-	rels, err := resetQuery(ctx, conn,
-		"select table_type, table_schema, table_name from svv_tables where table_schema <> 'pg_temp_1'", 3)
+	rels, err := queryText(ctx, conn,
+		"select table_type, table_schema, table_name from svv_tables where table_schema <> 'pg_temp_1'")
 	if err != nil {
 		return fmt.Errorf("list relations: %w", err)
 	}
-	schemas, err := resetQuery(ctx, conn, "select nspname from pg_namespace"+
-		" where nspname not in ('public', 'information_schema', 'pg_catalog', 'pg_temp_1')", 1)
+	schemas, err := queryText(ctx, conn, "select nspname from pg_namespace"+
+		" where nspname not in ('public', 'information_schema', 'pg_catalog', 'pg_temp_1')")
 	if err != nil {
 		return fmt.Errorf("list schemas: %w", err)
 	}
@@ -145,27 +150,28 @@ func (c *Cluster) dropRelations(ctx context.Context, res *ResetResult) error {
 	return errors.Join(errs...)
 }
 
-// resetQuery runs a query whose n columns are text and returns its rows.
-func resetQuery(ctx context.Context, conn sql.Conn, query string, n int) ([][]string, error) {
+// queryText runs query with args on conn and returns its rows, each value in its text
+// form (fmt.Sprint: nil is "<nil>").
+func queryText(ctx context.Context, conn sql.Conn, query string, args ...any) ([][]string, error) {
 	st, err := conn.Prepare(ctx, query)
 	if err != nil {
 		return nil, err
 	}
 	defer st.Close()
-	rows, err := st.Query(ctx, nil)
+	rows, err := st.Query(ctx, args)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out [][]string
-	dest := make([]any, n)
+	dest := make([]any, len(st.Columns()))
 	for {
-		if err := rows.Next(dest); err == io.EOF {
+		if err := rows.Next(dest); errors.Is(err, io.EOF) {
 			return out, nil
 		} else if err != nil {
 			return out, err
 		}
-		row := make([]string, n)
+		row := make([]string, len(dest))
 		for i, v := range dest {
 			row[i] = fmt.Sprint(v)
 		}
@@ -196,14 +202,3 @@ func resetExec(ctx context.Context, conn sql.Conn, query string) error {
 
 // resetIdent quotes an identifier.
 func resetIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-
-// Groups returns the groups of the catalog (a snapshot), by id.
-func (c *Cluster) Groups() []Group {
-	cat := c.cat.Load()
-	out := make([]Group, 0, len(cat.groups))
-	for _, g := range cat.groups {
-		out = append(out, *g)
-	}
-	slices.SortFunc(out, func(a, b Group) int { return cmp.Compare(a.ID, b.ID) })
-	return out
-}

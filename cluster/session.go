@@ -345,7 +345,7 @@ func (s *session) engineConn(ctx context.Context) (sql.Conn, error) {
 		return nil, fmt.Errorf("connect session %d to the SQL engine: %w", s.pid, err)
 	}
 	s.conn = conn
-	if err := conn.SetSearchPath(ctx, sql.ParseSearchPath(s.settings.get("search_path"))); err != nil {
+	if err := conn.SetSearchPath(sql.ParseSearchPath(s.settings.get("search_path"))); err != nil {
 		return nil, err
 	}
 	if s.tx != txIdle {

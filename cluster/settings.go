@@ -136,7 +136,7 @@ func (s *session) set(p *sql.Set) error {
 // tells the client when PostgreSQL would.
 func (s *session) setValue(name, v string) error {
 	if name == "search_path" && s.conn != nil {
-		if err := s.conn.SetSearchPath(context.Background(), sql.ParseSearchPath(v)); err != nil {
+		if err := s.conn.SetSearchPath(sql.ParseSearchPath(v)); err != nil {
 			return err
 		}
 	}

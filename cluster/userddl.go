@@ -105,20 +105,11 @@ func userRecords(cat *catalog, changes []change) []pendingUserRecord {
 func (c *Cluster) mutate(build func(cat *catalog) ([]change, error)) error {
 	c.catMu.Lock()
 	defer c.catMu.Unlock()
-	cat := c.cat.Load()
-	changes, err := build(cat)
+	changes, err := build(c.cat.Load())
 	if err != nil || len(changes) == 0 {
 		return err
 	}
-	if err := persist(c.space, changes); err != nil {
-		return fmt.Errorf("write catalog: %w", err)
-	}
-	next := cat.clone()
-	for _, ch := range changes {
-		next.apply(ch)
-	}
-	c.cat.Store(next)
-	return nil
+	return c.commitLocked(changes)
 }
 
 func (s *session) requireSuper(what string) error {

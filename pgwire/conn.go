@@ -55,7 +55,7 @@ type conn struct {
 
 	rowOffsets []int
 	rowNulls   []bool
-	rowBuf     []byte
+	rowBuf     []byte // non-nil from newConn on (sendRows)
 	rowVals    [][]byte
 	pending    int // bytes sent since the last flush
 }

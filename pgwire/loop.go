@@ -217,12 +217,7 @@ func (c *conn) sendRows(res Result, cols []Column, formats []int16, maxRows int3
 			return true, err
 		}
 		n++
-		buf := c.rowBuf[:0]
-		if buf == nil {
-			// A nil slice is NULL on the wire: an empty value must be a non-nil empty one,
-			// even when every value of the row is empty.
-			buf = make([]byte, 0, 256)
-		}
+		buf := c.rowBuf[:0] // never nil (newConn): an empty value is not NULL
 		for i, v := range dest {
 			offs[i] = len(buf)
 			buf, nulls[i], err = c.codec.appendValue(buf, cols[i].TypeOID, formats[i], v)

@@ -134,7 +134,9 @@ func (s *Server) newConn(nc net.Conn) *conn {
 	if s.closed {
 		return nil
 	}
-	c := &conn{srv: s, nc: nc, codec: newCodec(), done: make(chan struct{})}
+	// rowBuf starts non-nil: sendRows slices the values of a row out of it, and a nil slice is
+	// NULL on the wire where an empty value must be a non-nil empty one.
+	c := &conn{srv: s, nc: nc, codec: newCodec(), done: make(chan struct{}), rowBuf: make([]byte, 0, 256)}
 	s.conns[c] = struct{}{}
 	s.wg.Add(1)
 	return c

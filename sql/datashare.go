@@ -152,8 +152,13 @@ func (p *parser) datashare() (Statement, error) {
 	default:
 		return nil, p.errAt(p.peek())
 	}
+	// A table may be written with its schema; a schema is one name.
+	read := p.ident
+	if a.ObjectKind == "TABLE" {
+		read = p.qualified
+	}
 	for {
-		n, err := p.qualified()
+		n, err := read()
 		if err != nil {
 			return nil, err
 		}

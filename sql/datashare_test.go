@@ -35,6 +35,7 @@ func TestParseDatashare(t *testing.T) {
 		"create datashare", "alter datashare s add", "alter datashare s add view v",
 		"grant usage on datashare s to bob", "alter datashare s set publicaccessible maybe",
 		"drop datashare s cascade", "alter datashare s set includenew = true",
+		"alter datashare s add schema a.b", "alter datashare s remove all tables in schema a.b",
 	} {
 		_, err := Parse(bad)
 		require.Error(t, err, bad)

@@ -9,6 +9,12 @@ type Engine interface {
 	// Connect opens a connection for one session. The identity answers current_user,
 	// session_user, current_database(), pg_backend_pid() and version() on that connection.
 	Connect(ctx context.Context, id Identity) (Conn, error)
+	// ResetCatalog forgets the owners and grants of every object and the attributes of every
+	// table, but the owners and grants of a new database (the master user owns it and schema
+	// public; PUBLIC may use and create in public and make temporary tables). A cluster's
+	// Reset calls it once it has dropped every relation and schema: user ids start again
+	// then, and a grant left behind would pass to the next user of the same id.
+	ResetCatalog(ctx context.Context) error
 	Close() error
 }
 
@@ -34,7 +40,7 @@ type Conn interface {
 	// schema). Objects made without a schema go into the first of them that exists; schemas
 	// that do not exist are skipped, as in PostgreSQL. A new connection's path is
 	// UserSchema, public.
-	SetSearchPath(ctx context.Context, path []string) error
+	SetSearchPath(path []string) error
 	Begin(ctx context.Context) error
 	Commit(ctx context.Context) error
 	Rollback(ctx context.Context) error

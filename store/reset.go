@@ -11,10 +11,9 @@ import (
 const deleteBatch = 1000
 
 // DeletePrefix removes every key of the space under prefix (an empty prefix: every key of
-// the space) and returns how many it removed. Unlike DeleteAll, which drops the prefix inside
-// badger and refuses every write of the database meanwhile, it deletes in transactions of
-// its own, so the other owners go on writing; a key written under prefix while it runs may
-// stay.
+// the space) and returns how many it removed. It deletes in transactions of its own (badger's
+// DropPrefix would refuse every write of the database meanwhile), so the other owners go on
+// writing; a key written under prefix while it runs may stay.
 func (s *Space) DeletePrefix(prefix []byte) (int, error) {
 	full := s.key(prefix)
 	removed := 0

@@ -115,14 +115,6 @@ func (s *Space) Delete(key []byte) error {
 	return s.Update(func(tx *Tx) error { return tx.Delete(key) })
 }
 
-// DeleteAll removes every key of the space.
-func (s *Space) DeleteAll() error {
-	if err := s.db.bdb.DropPrefix(s.prefix); err != nil {
-		return fmt.Errorf("store drop %q: %w", bytes.TrimSuffix(s.prefix, []byte{0}), err)
-	}
-	return nil
-}
-
 // Scan calls fn for every key under prefix, in key order, until fn returns an error.
 func (s *Space) Scan(prefix []byte, fn func(key, val []byte) error) error {
 	return s.View(func(tx *Tx) error { return tx.Scan(prefix, fn) })

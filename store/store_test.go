@@ -114,18 +114,3 @@ func TestCounterIncreasesAcrossReopen(t *testing.T) {
 	require.NoError(t, err)
 	require.Greater(t, id, last, "ids after a restart are above every id handed out before")
 }
-
-func TestDeleteAllKeepsOtherSpaces(t *testing.T) {
-	forEachStore(t, func(t *testing.T, open func() *DB) {
-		db := open()
-		a, b := db.Space("a"), db.Space("ab")
-		require.NoError(t, a.Put([]byte("k"), []byte("1")))
-		require.NoError(t, b.Put([]byte("k"), []byte("2")))
-		require.NoError(t, a.DeleteAll())
-		_, err := a.Get([]byte("k"))
-		require.ErrorIs(t, err, ErrNotFound)
-		v, err := b.Get([]byte("k"))
-		require.NoError(t, err)
-		require.Equal(t, "2", string(v))
-	})
-}

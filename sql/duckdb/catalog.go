@@ -1,7 +1,11 @@
 package duckdb
 
 import (
+	"context"
+	"fmt"
 	"strings"
+
+	"github.com/duckdb/duckdb-go/v2/mapping"
 
 	"github.com/fakeshift/fakeshift/sql"
 )
@@ -76,14 +80,7 @@ var catalogSQL = strings.Join([]string{
 	`CREATE TABLE IF NOT EXISTS ` + catalogSchema + `.owners (kind VARCHAR, schema_name VARCHAR, name VARCHAR, owner INTEGER)`,
 	`CREATE TABLE IF NOT EXISTS ` + catalogSchema + `.grants (kind VARCHAR, schema_name VARCHAR, name VARCHAR,
 		grantee_kind VARCHAR, grantee INTEGER, privilege VARCHAR, grantable BOOLEAN, grantor INTEGER)`,
-	// A new database: PUBLIC may use and create in schema public and make temporary tables.
-	`INSERT INTO ` + catalogSchema + `.grants SELECT * FROM (VALUES
-		('schema', 'public', '', 'public', 0, 'USAGE', false, 100),
-		('schema', 'public', '', 'public', 0, 'CREATE', false, 100),
-		('database', '', '', 'public', 0, 'TEMP', false, 100)) v
-		WHERE NOT EXISTS (SELECT 1 FROM ` + catalogSchema + `.owners WHERE kind = 'database')`,
-	`INSERT INTO ` + catalogSchema + `.owners SELECT * FROM (VALUES ('database', '', '', 100), ('schema', 'public', '', 100)) v
-		WHERE NOT EXISTS (SELECT 1 FROM ` + catalogSchema + `.owners WHERE kind = 'database')`,
+	catalogSeedSQL,
 	`CREATE OR REPLACE MACRO ` + catalogSchema + `.owner_of(k, s, n) AS coalesce((SELECT o.owner FROM ` + catalogSchema + `.owners o
 		WHERE o.kind = k AND o.schema_name = s AND o.name = n LIMIT 1), 100)`,
 	// member_of: the groups of a user (pg_group, a system table, redefines it).
@@ -251,6 +248,17 @@ var catalogSQL = strings.Join([]string{
 		ORDER BY table_schema, table_name`,
 }, ";\n") + ";"
 
+// catalogSeedSQL gives a new database its owners and grants: the master user owns the
+// database and schema public, and PUBLIC may use and create in public and make temporary
+// tables. It does nothing once the database has an owner row.
+const catalogSeedSQL = `INSERT INTO ` + catalogSchema + `.grants SELECT * FROM (VALUES
+		('schema', 'public', '', 'public', 0, 'USAGE', false, 100),
+		('schema', 'public', '', 'public', 0, 'CREATE', false, 100),
+		('database', '', '', 'public', 0, 'TEMP', false, 100)) v
+		WHERE NOT EXISTS (SELECT 1 FROM ` + catalogSchema + `.owners WHERE kind = 'database');
+	INSERT INTO ` + catalogSchema + `.owners SELECT * FROM (VALUES ('database', '', '', 100), ('schema', 'public', '', 100)) v
+		WHERE NOT EXISTS (SELECT 1 FROM ` + catalogSchema + `.owners WHERE kind = 'database')`
+
 // catalogUserSQL makes the catalog views over the users (PG_USER, a system table): made only
 // when the engine serves the system tables.
 var catalogUserSQL = strings.Join([]string{
@@ -319,3 +327,53 @@ CREATE OR REPLACE TEMP MACRO dateadd(p, n, d) AS CASE lower(p)
 	WHEN 'microsecond' THEN d + to_microseconds(CAST(n AS BIGINT))
 	ELSE error('dateadd: invalid datepart ' || p) END;
 `
+
+// ResetCatalog gives the catalog schema back the owners and grants of a new database, with
+// no table attributes and no IDENTITY sequences: what a cluster's Reset leaves once it has
+// dropped every relation and schema. User ids start again after a reset, so a grant or an
+// ownership left behind would pass to the next user given the same id. Run it with the
+// sessions ended: a session's statement that writes the catalog meanwhile may conflict.
+func (e *Engine) ResetCatalog(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("duckdb: reset catalog: %w", canceled(ctx))
+	}
+	// e.mu keeps Close from closing the database under the connection.
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return fmt.Errorf("duckdb: reset catalog: %w", errShutdown())
+	}
+	c, err := e.rawConn()
+	if err != nil {
+		return fmt.Errorf("duckdb: reset catalog: %w", err)
+	}
+	defer mapping.Disconnect(&c.dc)
+	seqs, serr := c.rawQuery(ctx, "SELECT sequence_name FROM duckdb_sequences() WHERE schema_name = "+quote(catalogSchema)+
+		" AND sequence_name LIKE 'identity\\_%' ESCAPE '\\'")
+	if serr != nil {
+		return fmt.Errorf("duckdb: reset catalog: list sequences: %w", serr)
+	}
+	stmts := []string{"BEGIN TRANSACTION"}
+	for _, t := range []string{"grants", "owners", "tables", "columns"} {
+		stmts = append(stmts, "DELETE FROM "+catalogSchema+"."+t)
+	}
+	stmts = append(stmts, catalogSeedSQL)
+	for _, s := range seqs {
+		name, _ := s[0].(string)
+		stmts = append(stmts, "DROP SEQUENCE IF EXISTS "+catalogSchema+"."+quoteIdent(name))
+	}
+	if err := c.rawExec(ctx, strings.Join(append(stmts, "COMMIT"), ";\n")); err != nil {
+		_ = c.rawExec(ctx, "ROLLBACK") // the error that matters is err
+		return fmt.Errorf("duckdb: reset catalog: %w", err)
+	}
+	// With no session connected (none can connect while e.mu is held), no temporary view
+	// exists: whether a view may exist is the database's to say again.
+	if len(e.conns) == 0 {
+		e.views.Store(false)
+		if err := e.findViews(ctx); err != nil {
+			e.views.Store(true)
+			return fmt.Errorf("duckdb: reset catalog: look for views: %w", err)
+		}
+	}
+	return nil
+}

@@ -272,22 +272,6 @@ func (c *Conn) rawExec(ctx context.Context, query string) *sql.Error {
 	return nil
 }
 
-// rawExists runs a query of fakeshift's own and reports whether it answers a row. Callers
-// hold mu.
-func (c *Conn) rawExists(ctx context.Context, query string) (bool, *sql.Error) {
-	var res mapping.Result
-	defer mapping.DestroyResult(&res)
-	if mapping.Query(c.dc, query, &res) == mapping.StateError {
-		return false, mapError(ctx, query, mapping.ResultErrorType(&res), true, mapping.ResultError(&res), 0)
-	}
-	ch := mapping.FetchChunk(res)
-	if ch.Ptr == nil {
-		return false, nil
-	}
-	defer mapping.DestroyDataChunk(&ch)
-	return mapping.DataChunkGetSize(ch) > 0, nil
-}
-
 // rawQuery runs a query of fakeshift's own and returns its rows, each value as the rows of
 // a statement give it (string, int32, bool, ...; nil for NULL). Callers hold mu.
 func (c *Conn) rawQuery(ctx context.Context, query string) ([][]any, *sql.Error) {
@@ -339,6 +323,9 @@ func (c *Conn) prepare(ctx context.Context, query string) (*Stmt, *sql.Error) {
 	tr, terr := translate(query)
 	if terr != nil {
 		return nil, terr
+	}
+	if tr.makesView {
+		c.e.views.Store(true) // before the view exists: resolve looks for views from now on
 	}
 	if tr.local != nil {
 		// Run by fakeshift itself: nothing to prepare, no parameters, no rows.

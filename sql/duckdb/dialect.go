@@ -39,6 +39,8 @@ type translation struct {
 	needs []need
 	// schemaDDL: the statement makes, drops or renames a schema (searchpath.go).
 	schemaDDL bool
+	// makesView: the statement makes a view (Engine.views).
+	makesView bool
 }
 
 // translate rewrites one statement. A *sql.Error is a Redshift feature fakeshift does not
@@ -95,6 +97,8 @@ type rewriter struct {
 	inserts map[int]string // text to write before token i (len(toks): at the end)
 	replace map[int]string // text to write instead of token i
 	err     *sql.Error
+	// fromComma marks the commas of FROM lists (fromLists); nil until asked for.
+	fromComma []bool
 }
 
 func newRewriter(src string) *rewriter {
@@ -280,8 +284,10 @@ func (r *rewriter) construct(k, end int) (int, string) {
 	case t.Is("current_user_id") && !next.IsPunct("("):
 		// CURRENT_USER_ID is written without parentheses; the session's macro has them.
 		return 1, "current_user_id()"
-	case t.Is("sysdate") || t.Is("getdate") && !next.IsPunct("("):
-		// SYSDATE: the transaction's start, in UTC, with microseconds.
+	case t.Is("sysdate"):
+		// SYSDATE: the transaction's start, in UTC, with microseconds. GETDATE takes its
+		// parentheses (the GETDATE page: "The parentheses are required"): a bare getdate is a
+		// name like any other.
 		return 1, "(current_timestamp AT TIME ZONE 'UTC')"
 	case t.Is("approximate") && (next.Is("count") || next.Is("percentile_disc")):
 		// APPROXIMATE COUNT(DISTINCT ...): the exact count is a good approximation.
@@ -308,26 +314,43 @@ func (r *rewriter) relationPosition(k int) bool {
 	if !p.IsPunct(",") {
 		return false
 	}
-	// A comma: look back for FROM at the same depth, before any other clause keyword.
-	depth := 0
-	for i := k - 2; i >= 0; i-- {
-		t := r.toks[i]
+	return r.fromLists()[k-1]
+}
+
+// fromLists marks the commas of FROM lists: a comma whose nearest clause keyword before it,
+// at its own parenthesis level, is FROM (not SELECT, WHERE, GROUP, ORDER, HAVING, SET or
+// VALUES). It is worked out in one pass over the tokens the first time it is asked for:
+// relationPosition is asked about every token of a statement (needs), and looking back
+// from each comma for its keyword took time quadratic in the length of an INSERT's VALUES
+// list.
+func (r *rewriter) fromLists() []bool {
+	if r.fromComma != nil {
+		return r.fromComma
+	}
+	r.fromComma = make([]bool, len(r.toks))
+	// in[d]: whether the tokens at parenthesis level d are in a FROM list. A parenthesis
+	// opens a level that is in none until its own FROM.
+	in := []bool{false}
+	for i, t := range r.toks {
+		top := len(in) - 1
 		switch {
-		case t.IsPunct(")"):
-			depth++
 		case t.IsPunct("("):
-			if depth == 0 {
-				return false
+			in = append(in, false)
+		case t.IsPunct(")"):
+			if top > 0 {
+				in = in[:top]
+			} else {
+				in[0] = false // an unmatched parenthesis: nothing before it counts
 			}
-			depth--
-		case depth > 0:
+		case t.IsPunct(","):
+			r.fromComma[i] = in[top]
 		case t.Is("from"):
-			return true
+			in[top] = true
 		case t.Is("select") || t.Is("where") || t.Is("group") || t.Is("order") || t.Is("having") || t.Is("set") || t.Is("values"):
-			return false
+			in[top] = false
 		}
 	}
-	return false
+	return r.fromComma
 }
 
 // orderByOutputNames makes a bare name in the ORDER BY of the statement's SELECT mean the
@@ -444,8 +467,78 @@ func (r *rewriter) special() (translation, bool) {
 		return r.createView()
 	case t0.Is("alter") && (r.tok(1).Is("table") || r.tok(1).Is("view")):
 		return r.alterRename()
+	case t0.Is("drop") && (r.tok(1).Is("table") || r.tok(1).Is("view") || r.tok(1).Is("schema")):
+		return r.drop()
 	}
 	return translation{}, false
+}
+
+// drop translates DROP TABLE | VIEW | SCHEMA [IF EXISTS] name [, ...] [CASCADE | RESTRICT]
+// as written, with the catalog's rows of what it dropped deleted after it: an owner or
+// grant left behind would pass to the next object of the same name (CREATE OR REPLACE VIEW
+// keeps an owner it finds).
+func (r *rewriter) drop() (translation, bool) {
+	i := 2
+	if r.tok(i).Is("if") && r.tok(i+1).Is("exists") {
+		i += 2
+	}
+	var after []string
+	for {
+		schema, name, k := r.qualifiedName(i)
+		if k == 0 {
+			return translation{}, false
+		}
+		if r.tok(1).Is("schema") {
+			if k != 1 {
+				return translation{}, false
+			}
+			after = append(after, dropSchemaStatements(name)...)
+		} else {
+			after = append(after, dropRelationStatements(schema, name)...)
+		}
+		i += k
+		if !r.tok(i).IsPunct(",") {
+			break
+		}
+		i++
+	}
+	return translation{text: r.text(0, len(r.toks)), after: after}, true
+}
+
+// dropRelationStatements delete the catalog's rows of the relation schema.name (or name, in
+// a schema of the search path or the temporary one) once it is gone. Which schema an
+// unqualified name was found in is no longer known after the drop: rows of that name are
+// deleted in every schema it could have been in where no relation of the name is left.
+func dropRelationStatements(schema, name string) []string {
+	keys := "(schema_name = " + quote(tempSchemaKey) + " OR list_contains(current_schemas(false), schema_name))"
+	if schema != "" {
+		keys = "schema_name = " + quote(schema)
+	}
+	var out []string
+	for _, t := range []struct{ table, kind, name string }{
+		{"owners", "kind = 'relation' AND ", "name"},
+		{"grants", "kind = 'relation' AND ", "name"},
+		{"tables", "", "table_name"},
+		{"columns", "", "table_name"},
+	} {
+		tbl := catalogSchema + "." + t.table
+		out = append(out, "DELETE FROM "+tbl+" WHERE "+t.kind+t.name+" = "+quote(name)+" AND "+keys+
+			" AND NOT EXISTS (SELECT 1 FROM "+catalogSchema+".rel r WHERE r.schema_key = "+tbl+".schema_name AND r.name = "+
+			tbl+"."+t.name+")")
+	}
+	return out
+}
+
+// dropSchemaStatements delete the catalog's rows of schema name and of every relation in it
+// (DROP SCHEMA fails while it holds one, unless CASCADE dropped them with it).
+func dropSchemaStatements(name string) []string {
+	where := " WHERE schema_name = " + quote(name)
+	return []string{
+		"DELETE FROM " + catalogSchema + ".owners" + where + " AND kind IN ('schema', 'relation')",
+		"DELETE FROM " + catalogSchema + ".grants" + where + " AND kind IN ('schema', 'relation')",
+		"DELETE FROM " + catalogSchema + ".tables" + where,
+		"DELETE FROM " + catalogSchema + ".columns" + where,
+	}
 }
 
 // createView translates CREATE [OR REPLACE] [TEMP] VIEW, which records its maker as the
@@ -478,7 +571,7 @@ func (r *rewriter) createView() (translation, bool) {
 	case schema != "":
 		key = quote(schema)
 	}
-	return translation{text: r.text(0, n), after: ownerStatements(objRelation, key, quote(name), replace)}, true
+	return translation{text: r.text(0, n), after: ownerStatements(objRelation, key, quote(name), replace), makesView: true}, true
 }
 
 // createSchema translates CREATE SCHEMA [IF NOT EXISTS] name [AUTHORIZATION user] [QUOTA ...]
@@ -947,42 +1040,52 @@ var unsupportedTypes = map[string]string{
 	"intervalym": "The INTERVAL YEAR TO MONTH data type",
 }
 
+// typeAliases are the other names of the types of duckTypeName and redshiftTypeName, which
+// switch over the names they stand for.
+var typeAliases = map[string]string{
+	"int2": "smallint", "int": "integer", "int4": "integer", "int8": "bigint",
+	"numeric": "decimal", "float4": "real", "float8": "double precision", "bool": "boolean",
+	"character": "char", "nchar": "char", "bpchar": "char", "nvarchar": "varchar", "varbinary": "varbyte",
+}
+
+// canonicalType is the name a type name stands for (typeAliases), or the name itself.
+func canonicalType(name string) string {
+	if c, ok := typeAliases[name]; ok {
+		return c
+	}
+	return name
+}
+
 // duckTypeName spells a Redshift type (lower-case name, the text inside its parentheses) as
 // DuckDB knows it.
 func duckTypeName(name, mod string) (string, bool) {
 	m := strings.ToLower(strings.ReplaceAll(mod, " ", ""))
-	withMod := func(t string) string {
-		if m == "" {
-			return t
-		}
-		return t + "(" + mod + ")"
-	}
-	switch name {
-	case "smallint", "int2":
+	switch canonicalType(name) {
+	case "smallint":
 		return "SMALLINT", true
-	case "integer", "int", "int4":
+	case "integer":
 		return "INTEGER", true
-	case "bigint", "int8":
+	case "bigint":
 		return "BIGINT", true
-	case "decimal", "numeric":
+	case "decimal":
 		if m == "" {
 			return "DECIMAL(18,0)", true // Redshift's default precision and scale
 		}
-		return withMod("DECIMAL"), true
-	case "real", "float4":
+		return "DECIMAL(" + mod + ")", true
+	case "real":
 		return "REAL", true
-	case "double precision", "float8":
+	case "double precision":
 		return "DOUBLE", true
 	case "float":
 		if p, err := strconv.Atoi(m); err == nil && p <= 24 {
 			return "REAL", true
 		}
 		return "DOUBLE", true
-	case "boolean", "bool":
+	case "boolean":
 		return "BOOLEAN", true
-	case "char", "character", "nchar", "bpchar":
+	case "char":
 		return "VARCHAR", true // char(n) is not padded (README)
-	case "varchar", "nvarchar", "text":
+	case "varchar", "text", "name":
 		return "VARCHAR", true
 	case "date":
 		return "DATE", true
@@ -994,16 +1097,12 @@ func duckTypeName(name, mod string) (string, bool) {
 		return "TIME", true
 	case "timetz":
 		return "TIMETZ", true
-	case "super":
+	case "super", "json":
 		return "JSON", true
-	case "varbyte", "varbinary", "bytea":
+	case "varbyte", "bytea":
 		return "BLOB", true
 	case "interval":
 		return "INTERVAL", true
-	case "json":
-		return "JSON", true
-	case "name":
-		return "VARCHAR", true
 	case "oid", "regclass", "regtype", "regproc":
 		return "BIGINT", true // catalog object ids, as the catalog views carry them
 	}
@@ -1014,14 +1113,10 @@ func duckTypeName(name, mod string) (string, bool) {
 // and modifier of a column definition; "" when unknown.
 func redshiftTypeName(name, mod string) string {
 	m := strings.ToLower(strings.ReplaceAll(mod, " ", ""))
-	switch name {
-	case "smallint", "int2":
-		return "smallint"
-	case "integer", "int", "int4":
-		return "integer"
-	case "bigint", "int8":
-		return "bigint"
-	case "decimal", "numeric":
+	switch canonicalType(name) {
+	case "smallint", "integer", "bigint", "real", "double precision", "boolean", "date", "super":
+		return canonicalType(name)
+	case "decimal":
 		if m == "" {
 			return "numeric(18,0)"
 		}
@@ -1029,23 +1124,17 @@ func redshiftTypeName(name, mod string) string {
 			return "numeric(" + m + ",0)"
 		}
 		return "numeric(" + m + ")"
-	case "real", "float4":
-		return "real"
-	case "double precision", "float8":
-		return "double precision"
 	case "float":
 		if p, err := strconv.Atoi(m); err == nil && p <= 24 {
 			return "real"
 		}
 		return "double precision"
-	case "boolean", "bool":
-		return "boolean"
-	case "char", "character", "nchar", "bpchar":
+	case "char":
 		if m == "" {
 			m = "1"
 		}
 		return "character(" + m + ")"
-	case "varchar", "nvarchar":
+	case "varchar":
 		switch m {
 		case "":
 			m = "256"
@@ -1055,8 +1144,6 @@ func redshiftTypeName(name, mod string) string {
 		return "character varying(" + m + ")"
 	case "text":
 		return "character varying(256)"
-	case "date":
-		return "date"
 	case "timestamp":
 		return "timestamp without time zone"
 	case "timestamptz":
@@ -1065,9 +1152,7 @@ func redshiftTypeName(name, mod string) string {
 		return "time without time zone"
 	case "timetz":
 		return "time with time zone"
-	case "super":
-		return "super"
-	case "varbyte", "varbinary":
+	case "varbyte":
 		if m == "" {
 			m = "64000"
 		}

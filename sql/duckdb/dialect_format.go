@@ -95,13 +95,9 @@ func formatParts(f, x string) ([]string, *sql.Error) {
 		}
 		switch {
 		case rest[0] == '"':
-			end := strings.IndexByte(rest[1:], '"')
-			lit := rest[1:]
-			if end >= 0 {
-				lit = rest[1 : 1+end]
-			}
-			pending.WriteString(strings.ReplaceAll(lit, "%", "%%"))
-			i += len(lit) + 2
+			lit, n := quotedLiteral(rest)
+			pending.WriteString(lit)
+			i += n
 			continue
 		case has("FM"):
 			fm = true
@@ -221,6 +217,17 @@ var strptimePatterns = []struct{ pat, spec string }{
 	{"DAY", "%A"}, {"DDD", "%j"}, {"DD", "%d"}, {"DY", "%a"}, {"TZ", "%Z"}, {"OF", "%z"},
 }
 
+// quotedLiteral reads the double-quoted text at the start of a datetime format's rest
+// ("Q" in '"Q"Q YYYY'), which is copied as it is: it returns the text with its % escaped for
+// strftime and strptime, and the bytes it takes. An unclosed quote runs to the end.
+func quotedLiteral(rest string) (string, int) {
+	lit, n := rest[1:], len(rest)
+	if end := strings.IndexByte(lit, '"'); end >= 0 {
+		lit, n = lit[:end], end+2
+	}
+	return strings.ReplaceAll(lit, "%", "%%"), n
+}
+
 // strptimeFormat translates a TO_DATE / TO_TIMESTAMP format.
 func strptimeFormat(f string) (string, *sql.Error) {
 	var b strings.Builder
@@ -228,13 +235,9 @@ func strptimeFormat(f string) (string, *sql.Error) {
 		rest := f[i:]
 		up := strings.ToUpper(rest)
 		if rest[0] == '"' {
-			end := strings.IndexByte(rest[1:], '"')
-			lit := rest[1:]
-			if end >= 0 {
-				lit = rest[1 : 1+end]
-			}
-			b.WriteString(strings.ReplaceAll(lit, "%", "%%"))
-			i += len(lit) + 2
+			lit, n := quotedLiteral(rest)
+			b.WriteString(lit)
+			i += n
 			continue
 		}
 		if strings.HasPrefix(up, "FM") {

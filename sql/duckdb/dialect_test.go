@@ -30,7 +30,8 @@ func TestTranslate(t *testing.T) {
 		{"date_part seconds", "select date_part(sec, ts)", "select (date_part('microsecond', ts) / 1000000.0)"},
 		{"date_trunc", "select date_trunc('yr', ts)", "select date_trunc('year', ts)"},
 		{"sysdate", "select sysdate", "select (current_timestamp AT TIME ZONE 'UTC')"},
-		{"getdate without parentheses is a column", "select getdate() from t", "select getdate() from t"},
+		{"getdate without parentheses is a column", "select getdate from t", "select getdate from t"},
+		{"getdate is a macro", "select getdate() from t", "select getdate() from t"},
 		{"approximate count", "select approximate count(distinct a) from t", "select  count(distinct a) from t"},
 		{"top", "select top 10 a from t order by a", "select a from t order by a LIMIT 10"},
 		{"top distinct in a subquery", "select * from (select distinct top 3 a from t) x",
@@ -127,7 +128,8 @@ func TestTranslateCreateTable(t *testing.T) {
 	}
 }
 
-// What fakeshift cannot run answers 0A000 with the feature's name.
+// What fakeshift cannot run answers 0A000 with the feature's name; what it cannot read or
+// carry out, the error PostgreSQL gives.
 func TestTranslateUnsupported(t *testing.T) {
 	tests := []struct{ in, code, msg string }{
 		{"create external schema s from data catalog database 'd'", "0A000", "Redshift Spectrum (CREATE EXTERNAL ...) is not supported by fakeshift"},
@@ -147,6 +149,15 @@ func TestTranslateUnsupported(t *testing.T) {
 		{"create table t (a int) sortkey", "42601", `syntax error at end of input`},
 		{"create table t (a int) frobnicate", "42601", `syntax error at or near "frobnicate"`},
 		{"select * from fakeshift_catalog.tables", "42501", "permission denied for schema fakeshift_catalog"},
+		// GRANT and REVOKE that cannot be carried out.
+		{"grant select (a, b) on t to bob", "0A000", "Column-level privileges is not supported by fakeshift"},
+		{"grant readers to bob", "0A000", "Role-based access control (GRANT ROLE) is not supported by fakeshift"},
+		{"grant select on t to role r", "0A000", "Role-based access control (GRANT ... TO ROLE) is not supported by fakeshift"},
+		{"grant execute on function f(int) to bob", "0A000", "GRANT and REVOKE ON FUNCTION is not supported by fakeshift"},
+		{"grant usage on t to bob", "0LP01", "invalid privilege type USAGE for table"},
+		{"grant insert on schema s to bob", "0LP01", "invalid privilege type INSERT for schema"},
+		{"grant select on t to group g with grant option", "0LP01", "grant options can only be granted to individual users"},
+		{"grant select on t bob", "42601", `syntax error at or near "bob"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {

@@ -54,6 +54,11 @@ type Engine struct {
 	// of the transactions that ran one: a session works out its search path again when it
 	// moved (searchpath.go).
 	schemaGen atomic.Uint64
+	// views: a user's view may exist, in the database or a session's temporary schema. It is
+	// set at Open when the database holds one and when a statement that makes one is
+	// prepared, and never cleared: while it is false, a privilege check need not look for a
+	// view that would hide a table (Conn.resolve), which costs more than the rest of it.
+	views atomic.Bool
 
 	// The system tables' state (systables.go): the sessions by DuckDB connection id, and the
 	// scans running a RecordSource, which end when ctx does (at Close).
@@ -142,6 +147,10 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		mapping.Close(&e.db)
 		return nil, fmt.Errorf("duckdb: open %q: %w", cfg.Path, err)
 	}
+	if err := e.findViews(ctx); err != nil {
+		mapping.Close(&e.db)
+		return nil, fmt.Errorf("duckdb: open %q: look for views: %w", cfg.Path, err)
+	}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	e.log.Debug("engine open", slog.String(logKeyPath, cfg.Path),
 		slog.String("memory_limit", cfg.MemoryLimit), slog.Int("threads", cfg.Threads))
@@ -161,6 +170,35 @@ func (e *Engine) bootstrap(query string) error {
 	defer mapping.DestroyResult(&res)
 	if mapping.Query(dc, query, &res) == mapping.StateError {
 		return errors.New(mapping.ResultError(&res))
+	}
+	return nil
+}
+
+// rawConn is a connection of the engine's own, for rawQuery and rawExec: no session's, no
+// identity. The caller disconnects c.dc, and keeps Close from closing the database meanwhile.
+func (e *Engine) rawConn() (*Conn, error) {
+	c := &Conn{e: e}
+	if mapping.Connect(e.db, &c.dc) == mapping.StateError {
+		return nil, errors.New("cannot connect")
+	}
+	return c, nil
+}
+
+// findViews sets views when the database holds a view of a user's (a database file made
+// before, or views left after a reset).
+func (e *Engine) findViews(ctx context.Context) error {
+	c, err := e.rawConn()
+	if err != nil {
+		return err
+	}
+	defer mapping.Disconnect(&c.dc)
+	rows, qerr := c.rawQuery(ctx, "SELECT count(*) FROM duckdb_views() WHERE NOT internal AND schema_name NOT IN ("+
+		quote(catalogSchema)+", 'information_schema', 'pg_catalog')")
+	if qerr != nil {
+		return qerr
+	}
+	if n, _ := asInt64(rows[0][0]); n > 0 {
+		e.views.Store(true)
 	}
 	return nil
 }

@@ -24,7 +24,6 @@ const (
 	codeCheckViolation             = "23514"
 	codeInvalidSQLStatementName    = "26000"
 	codeDependentObjectsStillExist = "2BP01"
-	codeInvalidSchemaName          = "3F000"
 	codeSerializationFailure       = "40001"
 	codeAmbiguousColumn            = "42702"
 	codeDuplicateFunction          = "42723"
@@ -257,7 +256,7 @@ func positional(code string) bool {
 	case sql.CodeSyntaxError, sql.CodeUndefinedTable, sql.CodeUndefinedColumn, sql.CodeUndefinedFunction,
 		sql.CodeUndefinedObject, sql.CodeInvalidTextRepresentation, sql.CodeInvalidDatetimeFormat,
 		sql.CodeDatatypeMismatch, codeAmbiguousColumn, codeAmbiguousFunction, codeGroupingError,
-		codeInvalidSchemaName:
+		sql.CodeInvalidSchemaName:
 		return true
 	}
 	return false
@@ -415,7 +414,7 @@ func missing(what, n string, kind mapping.StatementType) (code, msg, hint string
 		}
 		return sql.CodeUndefinedTable, `relation "` + n + `" does not exist`, ""
 	case "Schema":
-		return codeInvalidSchemaName, `schema "` + n + `" does not exist`, ""
+		return sql.CodeInvalidSchemaName, `schema "` + n + `" does not exist`, ""
 	case "Index", "Type", "Collation":
 		return sql.CodeUndefinedObject, strings.ToLower(what) + ` "` + n + `" does not exist`, ""
 	}

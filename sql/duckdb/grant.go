@@ -20,7 +20,10 @@ import (
 //
 // fakeshift runs them itself, on the catalog schema's grants table (privileges.go), in the
 // session's transaction. Only the owner of an object, a superuser, or a user holding the
-// privilege WITH GRANT OPTION grants it or takes it back.
+// privilege WITH GRANT OPTION grants it or takes it back. As in PostgreSQL 8.0, a REVOKE
+// that takes a grant option away from a user who passed the privilege on fails with
+// "dependent privileges exist" (2BP01), unless CASCADE takes those grants back too
+// (dependentGrants).
 
 // grantPrivs are the privileges each kind of object takes; ALL is all of them.
 var grantPrivs = map[string][]string{
@@ -41,6 +44,9 @@ type grantStmt struct {
 	allTables   bool        // ON ALL TABLES IN SCHEMA: objects are schemas
 	objects     [][2]string // schema (relations only) and name, as written
 	grantees    []grantee
+	// cascade: REVOKE ... CASCADE takes back the grants that rest on the grant option taken
+	// back too; without it (RESTRICT, the default) such grants make the REVOKE fail.
+	cascade bool
 }
 
 type grantee struct {
@@ -161,7 +167,10 @@ func (r *rewriter) grant() (translation, *sql.Error) {
 	case !g.revoke && r.tok(i).Is("with") && r.tok(i+1).Is("grant") && r.tok(i+2).Is("option"):
 		g.grantOption = true
 		i += 3
-	case g.revoke && (r.tok(i).Is("cascade") || r.tok(i).Is("restrict")):
+	case g.revoke && r.tok(i).Is("cascade"):
+		g.cascade = true
+		i++
+	case g.revoke && r.tok(i).Is("restrict"):
 		i++
 	}
 	if i != len(r.toks) {
@@ -213,15 +222,11 @@ func (g *grantStmt) run(ctx context.Context, c *Conn) *sql.Error {
 	if err != nil {
 		return err
 	}
-	type who struct {
-		kind string
-		id   int
-	}
-	var grantees []who
+	var grantees []grantHolder
 	for _, e := range g.grantees {
 		switch e.kind {
 		case "public":
-			grantees = append(grantees, who{"public", 0})
+			grantees = append(grantees, grantHolder{"public", 0})
 		case "user", "group":
 			q := "SELECT usesysid FROM pg_user WHERE usename = " + quote(e.name)
 			if e.kind == "group" {
@@ -237,7 +242,7 @@ func (g *grantStmt) run(ctx context.Context, c *Conn) *sql.Error {
 				return sql.Errorf(sql.CodeUndefinedObject, `%s "%s" does not exist`, e.kind, e.name)
 			}
 			id, _ := asInt64(rows[0][0])
-			grantees = append(grantees, who{e.kind, int(id)})
+			grantees = append(grantees, grantHolder{e.kind, int(id)})
 		}
 	}
 	uid := strconv.Itoa(int(c.id.UserID))
@@ -263,14 +268,31 @@ func (g *grantStmt) run(ctx context.Context, c *Conn) *sql.Error {
 	for _, o := range objects {
 		for _, e := range grantees {
 			for _, p := range g.privs {
-				where := fmt.Sprintf(" WHERE kind = %s AND schema_name = %s AND name = %s AND grantee_kind = %s AND grantee = %d AND privilege = %s",
-					quote(o.kind), quote(o.schema), quote(o.name), quote(e.kind), e.id, quote(p))
+				// whereOf picks the grant of p on o to h.
+				whereOf := func(h grantHolder) string {
+					return fmt.Sprintf(" WHERE kind = %s AND schema_name = %s AND name = %s AND grantee_kind = %s AND grantee = %d AND privilege = %s",
+						quote(o.kind), quote(o.schema), quote(o.name), quote(h.kind), h.id, quote(p))
+				}
+				where := whereOf(e)
 				var stmts []string
+				if g.revoke && e.kind == "user" {
+					deps, err := dependentGrants(ctx, c, o, p, e.id)
+					if err != nil {
+						return err
+					}
+					if len(deps) > 0 && !g.cascade {
+						return &sql.Error{Code: codeDependentObjectsStillExist, Message: "dependent privileges exist",
+							Hint: "Use CASCADE to revoke them too."}
+					}
+					for _, d := range deps {
+						stmts = append(stmts, "DELETE FROM "+catalogSchema+".grants"+whereOf(d))
+					}
+				}
 				switch {
 				case g.revoke && g.grantOption:
-					stmts = []string{"UPDATE " + catalogSchema + ".grants SET grantable = false" + where}
+					stmts = append(stmts, "UPDATE "+catalogSchema+".grants SET grantable = false"+where)
 				case g.revoke:
-					stmts = []string{"DELETE FROM " + catalogSchema + ".grants" + where}
+					stmts = append(stmts, "DELETE FROM "+catalogSchema+".grants"+where)
 				default:
 					stmts = []string{
 						fmt.Sprintf("INSERT INTO %s.grants SELECT %s, %s, %s, %s, %d, %s, %t OR EXISTS (SELECT 1 FROM %s.grants%s AND grantable), %s",
@@ -291,6 +313,50 @@ func (g *grantStmt) run(ctx context.Context, c *Conn) *sql.Error {
 	return nil
 }
 
+// grantHolder is who holds a grant: a user, a group or PUBLIC (0).
+type grantHolder struct {
+	kind string
+	id   int
+}
+
+// dependentGrants are the grants of privilege p on o that rest on user id's grant option,
+// which a REVOKE from id takes away: those id made (but as the object's owner), and those
+// their grantees made with the option in turn. A grant is kept as made by the last who
+// granted it, so a grantee given the privilege by two users depends on the later one only.
+// Callers hold c.mu.
+func dependentGrants(ctx context.Context, c *Conn, o grantObject, p string, id int) ([]grantHolder, *sql.Error) {
+	object := fmt.Sprintf("kind = %s AND schema_name = %s AND name = %s AND privilege = %s",
+		quote(o.kind), quote(o.schema), quote(o.name), quote(p))
+	var out []grantHolder
+	seen := map[int]bool{id: true}
+	for queue := []int{id}; len(queue) > 0; queue = queue[1:] {
+		grantor := queue[0]
+		rows, err := c.rawQuery(ctx, fmt.Sprintf(`SELECT grantee_kind, grantee FROM %[1]s.grants WHERE %[2]s AND grantor = %[3]d
+			AND NOT (grantee_kind = 'user' AND grantee = %[3]d)
+			AND %[1]s.owner_of(%[4]s, %[5]s, %[6]s) <> %[3]d
+			AND EXISTS (SELECT 1 FROM %[1]s.grants h WHERE %[2]s AND h.grantee_kind = 'user' AND h.grantee = %[3]d AND h.grantable)
+			ORDER BY grantee_kind, grantee`,
+			catalogSchema, object, grantor, quote(o.kind), quote(o.schema), quote(o.name)))
+		if err != nil {
+			return nil, err
+		}
+		for _, row := range rows {
+			kind, _ := row[0].(string)
+			n, _ := asInt64(row[1])
+			h := grantHolder{kind, int(n)}
+			if kind == "user" {
+				if seen[h.id] {
+					continue
+				}
+				seen[h.id] = true
+				queue = append(queue, h.id)
+			}
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
 // resolveObjects finds the objects the statement names. Callers hold c.mu.
 func (g *grantStmt) resolveObjects(ctx context.Context, c *Conn) ([]grantObject, *sql.Error) {
 	var out []grantObject
@@ -307,7 +373,7 @@ func (g *grantStmt) resolveObjects(ctx context.Context, c *Conn) ([]grantObject,
 				return nil, err
 			}
 			if !ok || o[1] == catalogSchema || o[1] == "main" {
-				return nil, sql.Errorf(codeInvalidSchemaName, `schema "%s" does not exist`, o[1])
+				return nil, sql.Errorf(sql.CodeInvalidSchemaName, `schema "%s" does not exist`, o[1])
 			}
 			if !g.allTables {
 				out = append(out, grantObject{kind: objSchema, schema: o[1], display: o[1]})

@@ -101,9 +101,13 @@ func TestPersistence(t *testing.T) {
 	require.NoError(t, err)
 	mustRun(t, c, "CREATE TABLE t(a int, b varchar)")
 	mustRun(t, c, "INSERT INTO t VALUES (1, 'kept'), (2, 'too')")
+	require.False(t, e.views.Load())
+	mustRun(t, c, "CREATE VIEW v AS SELECT a FROM t")
+	require.True(t, e.views.Load())
 	require.NoError(t, e.Close())
 
 	e2 := openEngine(t, Config{Path: path})
+	require.True(t, e2.views.Load(), "the database holds a view")
 	c2 := connect(t, e2, testIdentity)
 	r := mustRun(t, c2, "SELECT a, b FROM public.t ORDER BY a")
 	require.Equal(t, [][]any{{int32(1), "kept"}, {int32(2), "too"}}, r.rows)

@@ -15,7 +15,9 @@ import (
 // restart with the database file and vanish with a rolled back CREATE. The maker of a
 // relation or schema owns it; schema public and the database are owned by the master user
 // (100), and PUBLIC may use and create in public and make temporary tables, as in a new
-// Redshift database.
+// Redshift database. DROP TABLE, VIEW and SCHEMA delete the rows of what they drop (drop in
+// dialect.go), so that nothing passes to a later object of the same name; a cluster's Reset
+// leaves only a new database's (Engine.ResetCatalog), since user ids are given again.
 //
 // Before a statement of a user who is not a superuser runs, what it needs (needs, worked out
 // from its tokens when it is translated) is checked against them: SELECT on every relation
@@ -355,20 +357,67 @@ func (c *Conn) checkNeed(ctx context.Context, n need) *sql.Error {
 
 // resolve finds the relation that schema.name (or name, through the search path) names;
 // nil when there is none. Callers hold c.mu.
+//
+// It answers what the catalog's resolve macro answers, for a fraction of its time (it runs
+// for every relation a statement of a user who is not a superuser names): duckdb_tables()
+// is read first, and duckdb_views(), which costs several times as much (it lists DuckDB's
+// own views too), only when a view could be the answer: a view may exist (Engine.views),
+// and no table matches, or the name is unqualified and the table found is not temporary,
+// so that a temporary view or a view of a schema earlier on the search path would hide it.
+// Tables and views share their names within a schema.
 func (c *Conn) resolve(ctx context.Context, schema, name string) (*resolved, *sql.Error) {
-	s := "NULL"
-	if schema != "" {
-		s = quote(schema)
+	table, err := c.resolveIn(ctx, "duckdb_tables()", "table_name", schema, name)
+	if err != nil || table != nil && (schema != "" || table.res.temporary) || !c.e.views.Load() {
+		return table.result(), err
 	}
-	rows, err := c.rawQuery(ctx, "SELECT r.schema_key, r.name, r.temporary FROM "+catalogSchema+".resolve("+s+", "+quote(name)+") r")
+	view, err := c.resolveIn(ctx, "duckdb_views()", "view_name", schema, name)
+	if err != nil {
+		return nil, err
+	}
+	if view != nil && (table == nil || view.res.temporary || view.pos < table.pos) {
+		return view.result(), nil
+	}
+	return table.result(), nil
+}
+
+// candidate is a relation resolveIn found, with the position of its schema on the search
+// path.
+type candidate struct {
+	res resolved
+	pos int64
+}
+
+// result is the relation found; nil for none.
+func (r *candidate) result() *resolved {
+	if r == nil {
+		return nil
+	}
+	return &r.res
+}
+
+// resolveIn finds the relation schema.name (or name through the search path) among the
+// rows of list (duckdb_tables() or duckdb_views(), whose name column is col), as the
+// catalog's resolve macro does: a temporary one first, then by the search path. Callers
+// hold c.mu.
+func (c *Conn) resolveIn(ctx context.Context, list, col, schema, name string) (*candidate, *sql.Error) {
+	where := "temporary OR list_contains(current_schemas(false), schema_name)"
+	if schema != "" {
+		where = "lower(CASE WHEN temporary THEN 'pg_temp_1' ELSE schema_name END) = lower(" + quote(schema) + ")"
+	}
+	rows, err := c.rawQuery(ctx, "SELECT CASE WHEN temporary THEN "+quote(tempSchemaKey)+" ELSE schema_name END, "+col+", temporary, "+
+		"coalesce(list_position(current_schemas(false), schema_name), 0) FROM "+list+
+		" WHERE NOT internal AND schema_name NOT IN ("+quote(catalogSchema)+", 'information_schema', 'pg_catalog')"+
+		" AND lower("+col+") = lower("+quote(name)+") AND ("+where+")"+
+		" ORDER BY temporary DESC, list_position(current_schemas(false), schema_name) LIMIT 1")
 	if err != nil || len(rows) == 0 {
 		return nil, err
 	}
-	res := &resolved{}
-	res.schema, _ = rows[0][0].(string)
-	res.name, _ = rows[0][1].(string)
-	res.temporary, _ = rows[0][2].(bool)
-	return res, nil
+	r := &candidate{}
+	r.res.schema, _ = rows[0][0].(string)
+	r.res.name, _ = rows[0][1].(string)
+	r.res.temporary, _ = rows[0][2].(bool)
+	r.pos, _ = asInt64(rows[0][3])
+	return r, nil
 }
 
 // rawBool runs a query of fakeshift's own that answers one boolean. Callers hold c.mu.

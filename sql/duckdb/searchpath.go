@@ -22,7 +22,7 @@ import (
 var defaultSearchPath = []string{sql.UserSchema, "public"}
 
 // SetSearchPath sets the schemas in which unqualified names are looked up.
-func (c *Conn) SetSearchPath(ctx context.Context, path []string) error {
+func (c *Conn) SetSearchPath(path []string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if err := c.usable(); err != nil {

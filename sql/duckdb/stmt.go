@@ -190,24 +190,14 @@ func (s *Stmt) runLocal(ctx context.Context, args []any) (sql.Rows, error) {
 		return nil, c.fail(&sql.Error{Code: codeProtocolViolation, Message: fmt.Sprintf(
 			"bind message supplies %d parameters, but prepared statement requires 0", len(args))})
 	}
-	own := !c.inTx
-	if own {
-		if err := c.rawExec(ctx, "BEGIN TRANSACTION"); err != nil {
-			return nil, c.fail(err)
+	err := c.inOwnTx(ctx, func() error {
+		if err := s.tr.local(ctx, c); err != nil {
+			return c.fail(err)
 		}
-	}
-	err := s.tr.local(ctx, c)
-	if own {
-		end := "COMMIT"
-		if err != nil {
-			end = "ROLLBACK"
-		}
-		if cerr := c.rawExec(ctx, end); cerr != nil && err == nil {
-			err = cerr
-		}
-	}
+		return nil
+	})
 	if err != nil {
-		return nil, c.fail(err)
+		return nil, err
 	}
 	return &Rows{c: c, s: s, ctx: ctx, done: true, tag: s.tr.tag}, nil
 }
@@ -217,41 +207,56 @@ func (s *Stmt) runLocal(ctx context.Context, args []any) (sql.Rows, error) {
 func (s *Stmt) runWithCatalog(ctx context.Context, args []any) (sql.Rows, error) {
 	c := s.c
 	if s.tr.skipIf != "" {
-		found, err := c.rawExists(ctx, s.tr.skipIf)
+		found, err := c.rawQuery(ctx, s.tr.skipIf)
 		if err != nil {
 			return nil, c.fail(err)
 		}
-		if found {
+		if len(found) > 0 {
 			return &Rows{c: c, s: s, ctx: ctx, done: true, tag: s.commandTag(0, false)}, nil
 		}
 	}
-	own := !c.inTx
-	if own {
-		if err := c.rawExec(ctx, "BEGIN TRANSACTION"); err != nil {
-			return nil, c.fail(err)
+	var rows sql.Rows
+	err := c.inOwnTx(ctx, func() error {
+		var err error
+		if rows, err = s.run(ctx, args); err != nil {
+			return err
 		}
-	}
-	rows, err := s.run(ctx, args)
-	if err == nil {
 		for _, q := range s.tr.after {
-			if cerr := c.rawExec(ctx, q); cerr != nil {
-				rows.(*Rows).release()
-				rows, err = nil, c.fail(cerr)
-				break
+			if err := c.rawExec(ctx, q); err != nil {
+				return c.fail(err)
 			}
 		}
-	}
-	if own {
-		end := "COMMIT"
-		if err != nil {
-			end = "ROLLBACK"
-		}
-		if cerr := c.rawExec(ctx, end); cerr != nil && err == nil {
+		return nil
+	})
+	if err != nil {
+		if rows != nil {
 			rows.(*Rows).release()
-			return nil, c.fail(cerr)
 		}
+		return nil, err
 	}
-	return rows, err
+	return rows, nil
+}
+
+// inOwnTx runs fn in the session's transaction, or else in one of its own, committed when
+// fn succeeds and rolled back when it fails: a statement and what fakeshift runs with it
+// (catalog bookkeeping) take effect together or not at all. fn records its errors against
+// the session (c.fail); inOwnTx those of BEGIN and COMMIT. Callers hold c.mu.
+func (c *Conn) inOwnTx(ctx context.Context, fn func() error) error {
+	if c.inTx {
+		return fn()
+	}
+	if err := c.rawExec(ctx, "BEGIN TRANSACTION"); err != nil {
+		return c.fail(err)
+	}
+	err := fn()
+	end := "COMMIT"
+	if err != nil {
+		end = "ROLLBACK"
+	}
+	if cerr := c.rawExec(ctx, end); cerr != nil && err == nil {
+		return c.fail(cerr)
+	}
+	return err
 }
 
 // commandTag is the statement's tag after n rows (counted: n is an affected-row count).
@@ -262,7 +267,7 @@ func (s *Stmt) commandTag(n int64, counted bool) string {
 	return commandTag(s.kind, s.words, n, counted)
 }
 
-// run binds args and runs the statement. Callers hold c.mu.
+// run binds args and runs the statement; Query has set the run context. Callers hold c.mu.
 func (s *Stmt) run(ctx context.Context, args []any) (sql.Rows, error) {
 	c := s.c
 	if err := s.bind(args); err != nil {
@@ -270,7 +275,6 @@ func (s *Stmt) run(ctx context.Context, args []any) (sql.Rows, error) {
 	}
 
 	stop := c.watch(ctx)
-	c.setRunContext(ctx)
 	start := startMaterialized
 	if s.rowsOut {
 		start = startStreaming
