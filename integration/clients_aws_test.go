@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -53,36 +54,28 @@ func requireAuditLines(t *testing.T, byType map[string][]string, user string) {
 }
 
 func TestClientMatrixAWSCLILoggingRoundTrip(t *testing.T) {
-	bin := needTool(t, "aws", "apt-get install -y awscli")
 	zcat := needTool(t, "zcat", "apt-get install -y gzip")
 	f := fixtures.New(t, fixtures.WithConfig(func(c *fakeshift.Config) { c.LogInterval = -1 }))
+	run := awsCLIAt(t, f.Endpoints().HTTP, "test", "test")
 	dir := t.TempDir()
-	run := func(secret string, args ...string) (string, string, error) {
-		cmd := exec.Command(bin, append([]string{"--endpoint-url", f.Endpoints().HTTP}, args...)...)
-		cmd.Env = awsEnv(f, "test", secret)
-		cmd.Dir = dir
-		var out, errb strings.Builder
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := cmd.Run()
-		return out.String(), errb.String(), err
-	}
 	const bucket, prefix = "cli-matrix-logs", "audit/"
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "policy.json"), []byte(f.LoggingPolicy(bucket, prefix)), 0o600))
+	policy := filepath.Join(dir, "policy.json")
+	require.NoError(t, os.WriteFile(policy, []byte(f.LoggingPolicy(bucket, prefix)), 0o600))
 	for _, args := range [][]string{
 		{"s3api", "create-bucket", "--bucket", bucket},
-		{"s3api", "put-bucket-policy", "--bucket", bucket, "--policy", "file://policy.json"},
+		{"s3api", "put-bucket-policy", "--bucket", bucket, "--policy", "file://" + policy},
 		{"redshift", "enable-logging", "--cluster-identifier", "fakeshift", "--bucket-name", bucket,
 			"--s3-key-prefix", prefix, "--log-exports", "connectionlog", "userlog"},
 	} {
-		_, stderr, err := run("test", args...)
+		_, stderr, err := run(args...)
 		require.NoError(t, err, "aws %s: %s", strings.Join(args, " "), stderr)
 	}
-	_, stderr, err := run("wrong", "redshift", "describe-logging-status", "--cluster-identifier", "fakeshift")
+	_, stderr, err := awsCLIAt(t, f.Endpoints().HTTP, "test", "wrong")("redshift", "describe-logging-status", "--cluster-identifier", "fakeshift")
 	require.Error(t, err)
 	require.Contains(t, stderr, "SignatureDoesNotMatch")
 
 	auditWorkload(t, f, "cliuser")
-	_, stderr, err = run("test", "s3", "cp", "--recursive", "s3://"+bucket+"/"+prefix, "logs")
+	_, stderr, err = run("s3", "cp", "--recursive", "s3://"+bucket+"/"+prefix, filepath.Join(dir, "logs"))
 	require.NoError(t, err, stderr)
 	var files []string
 	require.NoError(t, filepath.WalkDir(filepath.Join(dir, "logs"), func(p string, d os.DirEntry, err error) error {
@@ -101,7 +94,7 @@ func TestClientMatrixAWSCLILoggingRoundTrip(t *testing.T) {
 		byType[typ] = append(byType[typ], lines(string(out))...)
 	}
 	requireAuditLines(t, byType, "cliuser")
-	out, stderr, err := run("test", "redshift", "describe-logging-status", "--cluster-identifier", "fakeshift")
+	out, stderr, err := run("redshift", "describe-logging-status", "--cluster-identifier", "fakeshift")
 	require.NoError(t, err, stderr)
 	require.Contains(t, out, `"LastSuccessfulDeliveryTime"`)
 }
@@ -112,9 +105,12 @@ func TestClientMatrixBoto3LoggingRoundTrip(t *testing.T) {
 	script, err := filepath.Abs("testdata/clients/client_boto3.py")
 	require.NoError(t, err)
 	run := func(secret string, args ...string) map[string]any {
-		cmd := exec.Command(py, append([]string{script}, args...)...)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, py, append([]string{script}, args...)...)
 		cmd.Env = awsEnv(f, "test", secret)
 		out, err := cmd.Output()
+		require.NoError(t, ctx.Err(), "boto3 %v did not finish in 2 minutes", args)
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
 			t.Fatalf("boto3 %v: %v: %s", args, err, ee.Stderr)

@@ -2,40 +2,19 @@ package integration
 
 import (
 	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/fakeshift/fakeshift/fixtures"
 )
 
-// jdbcJar is the pgjdbc of Debian's libpostgresql-jdbc-java.
-const jdbcJar = "/usr/share/java/postgresql.jar"
-
-// jdbcClient compiles testdata/clients/Client.java into a temporary directory and runs it
-// with pgjdbc.
+// jdbcClient runs testdata/clients/Client.java with pgjdbc. With TLS it verifies the server's
+// name (sslmode=verify-full) against fakeshift's self-signed certificate, which names
+// localhost, 127.0.0.1 and ::1; the NonValidatingFactory only skips the chain.
 func jdbcClient(t *testing.T) func(*testing.T, connSpec, ...stmt) clientOutput {
-	javac := needTool(t, "javac", "apt-get install -y openjdk-17-jdk-headless")
-	java := needTool(t, "java", "apt-get install -y openjdk-17-jdk-headless")
-	if _, err := os.Stat(jdbcJar); err != nil {
-		missing(t, "pgjdbc ("+jdbcJar+")", "apt-get install -y libpostgresql-jdbc-java")
-	}
-	dir := t.TempDir()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, javac, "-cp", jdbcJar, "-d", dir, "testdata/clients/Client.java").CombinedOutput()
-	require.NoError(t, err, "javac Client.java: %s", out)
-	cp := dir + string(filepath.ListSeparator) + jdbcJar
+	java, cp := javaClasspath(t)
 	return func(t *testing.T, c connSpec, stmts ...stmt) clientOutput {
-		// With ssl=true pgjdbc checks the host name even with the NonValidatingFactory, and
-		// fakeshift's self-signed certificate names only "localhost" (no IP address).
-		if c.host == "127.0.0.1" {
-			c.host = "localhost"
-		}
 		return runClientProgram(t, []string{java, "-cp", cp, "Client"}, nil, c, stmts...)
 	}
 }

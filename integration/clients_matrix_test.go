@@ -174,42 +174,14 @@ func TestClientMatrix(t *testing.T) {
 				require.Nil(t, out.Error, "connect as matrix with %s", out.Driver)
 				require.Equal(t, "matrix", cell(t, out.Results[0], 0, 0))
 				require.Equal(t, "hello from "+c.name, cell(t, out.Results[1], 0, 0))
-				p := pid(t, out)
 
 				// The client has closed its session: its disconnection is recorded.
-				type event struct{ event, user, app, ssl, method string }
-				var got []event
-				require.Eventually(t, func() bool {
-					rows, err := master.Query(ctx, "select event, username, application_name, sslversion, authmethod "+
-						"from stl_connection_log where pid = $1 order by recordtime, event <> 'authenticated'", p)
-					require.NoError(t, err)
-					got = got[:0]
-					for rows.Next() {
-						var e event
-						var app, ssl *string
-						require.NoError(t, rows.Scan(&e.event, &e.user, &app, &ssl, &e.method))
-						e.app, e.ssl = deref(app), deref(ssl)
-						got = append(got, e)
-					}
-					require.NoError(t, rows.Err())
-					return len(got) > 0 && got[len(got)-1].event == "disconnecting session"
-				}, 5*time.Second, 20*time.Millisecond, "the session's disconnection is logged: %v", got)
-				want := []event{
+				events, texts := sessionAudit(t, master, pid(t, out))
+				require.Equal(t, []connEvent{
 					{"authenticated", "matrix", c.appName, "TLSv1.2", "password"},
 					{"initiating session", "matrix", c.appName, "TLSv1.2", "password"},
 					{"disconnecting session", "matrix", c.appName, "TLSv1.2", "password"},
-				}
-				require.Equal(t, want, got)
-
-				rows, err := master.Query(ctx, "select type, text from svl_statementtext where pid = $1 order by starttime, sequence", p)
-				require.NoError(t, err)
-				var texts []string
-				for rows.Next() {
-					var typ, text string
-					require.NoError(t, rows.Scan(&typ, &text))
-					texts = append(texts, typ+": "+text)
-				}
-				require.NoError(t, rows.Err())
+				}, events)
 				require.Equal(t, append(append([]string(nil), c.prelude...),
 					"QUERY: select current_user, pg_backend_pid()",
 					"QUERY: "+greeting,

@@ -3,9 +3,7 @@ package integration
 import (
 	"context"
 	"strconv"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -31,35 +29,11 @@ func TestClientMatrixPsqlRoundTrip(t *testing.T) {
 	pid, err := strconv.Atoi(out[0])
 	require.NoError(t, err)
 
-	var events []string
-	require.Eventually(t, func() bool {
-		rows, err := master.Query(ctx, "select event, username, application_name, sslversion from stl_connection_log "+
-			"where pid = $1 order by recordtime, event <> 'authenticated'", pid)
-		require.NoError(t, err)
-		events = events[:0]
-		for rows.Next() {
-			var event, user string
-			var app, ssl *string
-			require.NoError(t, rows.Scan(&event, &user, &app, &ssl))
-			events = append(events, strings.Join([]string{event, user, deref(app), deref(ssl)}, "|"))
-		}
-		require.NoError(t, rows.Err())
-		return len(events) > 0 && strings.HasPrefix(events[len(events)-1], "disconnecting session")
-	}, 5*time.Second, 20*time.Millisecond, "psql's disconnection is logged: %v", events)
-	require.Equal(t, []string{
-		"authenticated|psqlmatrix|psql-app|TLSv1.2",
-		"initiating session|psqlmatrix|psql-app|TLSv1.2",
-		"disconnecting session|psqlmatrix|psql-app|TLSv1.2",
+	events, texts := sessionAudit(t, master, pid)
+	require.Equal(t, []connEvent{
+		{"authenticated", "psqlmatrix", "psql-app", "TLSv1.2", "password"},
+		{"initiating session", "psqlmatrix", "psql-app", "TLSv1.2", "password"},
+		{"disconnecting session", "psqlmatrix", "psql-app", "TLSv1.2", "password"},
 	}, events)
-
-	rows, err := master.Query(ctx, "select text from svl_statementtext where pid = $1 order by starttime, sequence", pid)
-	require.NoError(t, err)
-	var texts []string
-	for rows.Next() {
-		var text string
-		require.NoError(t, rows.Scan(&text))
-		texts = append(texts, text)
-	}
-	require.NoError(t, rows.Err())
-	require.Equal(t, []string{"select pg_backend_pid()", "select 'hello from psql' as greeting"}, texts)
+	require.Equal(t, []string{"QUERY: select pg_backend_pid()", "QUERY: select 'hello from psql' as greeting"}, texts)
 }

@@ -52,9 +52,7 @@ func TestCrashDuringDeliveries(t *testing.T) {
 
 	rb = startBinary(t, args...)
 	rs, s3c = clients(rb.httpURL)
-	resp, err := http.Post(rb.httpURL+"/_fakeshift/flush", "application/json", nil)
-	require.NoError(t, err)
-	resp.Body.Close()
+	postControl(t, rb, "/_fakeshift/flush")
 
 	conn, err = pgx.Connect(ctx, rb.dsn("awsuser", "Fakeshift1"))
 	require.NoError(t, err)

@@ -5,7 +5,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -83,15 +82,7 @@ func TestCatalogClients(t *testing.T) {
 	})
 
 	t.Run("pgjdbc DatabaseMetaData", func(t *testing.T) {
-		javac := needTool(t, "javac", "apt-get install -y openjdk-17-jdk-headless")
-		java := needTool(t, "java", "apt-get install -y openjdk-17-jdk-headless")
-		if _, err := os.Stat(jdbcJar); err != nil {
-			missing(t, "pgjdbc ("+jdbcJar+")", "apt-get install -y libpostgresql-jdbc-java")
-		}
-		dir := t.TempDir()
-		out, err := exec.Command(javac, "-cp", jdbcJar, "-d", dir, "testdata/clients/Metadata.java").CombinedOutput()
-		require.NoError(t, err, "javac Metadata.java: %s", out)
-		cp := dir + string(filepath.ListSeparator) + jdbcJar
+		java, cp := javaClasspath(t)
 		got := runMeta(t, f, java, "-cp", cp, "Metadata", "public", "sales")
 		require.Equal(t, []string{"information_schema", "pg_catalog", "public"}, withPrefix(got, "getSchemas"))
 		var tables []string

@@ -3,6 +3,7 @@ package integration
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,43 +27,46 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // downloads the three files, zcat reads them, and their lines equal the golden files in
 // testdata/golden/ (client ports and session ids normalised).
 func TestLogFilesGolden(t *testing.T) {
-	bin := needTool(t, "aws", "apt-get install -y awscli")
 	clk := clock.NewManual(time.Date(2026, 11, 23, 9, 30, 15, 250_000_000, time.UTC))
 	f := fixtures.New(t, fixtures.WithConfig(func(c *fakeshift.Config) { c.LogInterval = -1; c.Clock = clk }))
+	cli := awsCLIAt(t, f.Endpoints().HTTP, "test", "test")
 	ctx := context.Background()
-	rs := redshiftClient(f)
-	s3c := s3Client(f, "test", "test")
-	logBucket(t, s3c, "golden-logs")
+	rs := f.RedshiftClient()
+	logBucket(t, f.S3Client(), "golden-logs")
 	activityLogging(t, rs)
 	_, err := rs.EnableLogging(ctx, &redshift.EnableLoggingInput{ClusterIdentifier: aws.String("fakeshift"), BucketName: aws.String("golden-logs")})
 	require.NoError(t, err)
 
 	master := f.Master()
-	for _, q := range []string{
-		"create user alice password 'Alice1234' valid until '2027-01-01'",
-		"alter user alice createdb",
-		"select 42",
-		"select 'multi\nline'",
-		"select * from no_such_table",
+	for _, q := range []struct{ sql, code string }{
+		{"create user alice password 'Alice1234' valid until '2027-01-01'", ""},
+		{"alter user alice createdb", ""},
+		{"select 42", ""},
+		{"select 'multi\nline'", ""},
+		{"select * from no_such_table", "42P01"},
 	} {
-		master.Exec(ctx, q)
+		_, err := master.Exec(ctx, q.sql)
+		if q.code == "" {
+			require.NoError(t, err, q.sql)
+		} else {
+			require.Equal(t, q.code, pgCode(err), "%s: %v", q.sql, err)
+		}
 		clk.Advance(1500 * time.Millisecond)
 	}
 	alice := f.Connect("alice", "Alice1234")
 	_, err = alice.Exec(ctx, "select current_user")
 	require.NoError(t, err)
+	alicePID := alice.PgConn().PID()
 	clk.Advance(time.Second)
 	require.NoError(t, alice.Close(ctx))
 	_, err = master.Exec(ctx, "drop user alice")
 	require.NoError(t, err)
-	time.Sleep(50 * time.Millisecond) // alice's disconnect record
+	waitForDisconnection(t, f, alicePID)
 	flush(t, f)
 
 	dir := t.TempDir()
-	cmd := exec.Command(bin, "--endpoint-url", f.Endpoints().HTTP, "s3", "cp", "--recursive", "s3://golden-logs/", dir)
-	cmd.Env = awsEnv(f, "test", "test")
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "%s", out)
+	out, stderr, err := cli("s3", "cp", "--recursive", "s3://golden-logs/", dir)
+	require.NoError(t, err, "%s%s", out, stderr)
 	for _, logType := range []string{"connectionlog", "userlog", "useractivitylog"} {
 		files, err := filepath.Glob(filepath.Join(dir, "AWSLogs/123456789012/redshift/us-east-1/2026/11/23/*_"+logType+"_*.gz"))
 		require.NoError(t, err)
@@ -79,6 +83,29 @@ func TestLogFilesGolden(t *testing.T) {
 		want, err := os.ReadFile(golden)
 		require.NoError(t, err, "run with -update to write %s", golden)
 		require.Equal(t, string(want), got, logType)
+	}
+}
+
+// waitForDisconnection waits (up to 5 s) until the disconnection of the session pid is in
+// the default cluster's STL_CONNECTION_LOG. It reads the table in process: a query would be
+// in the user activity log itself.
+func waitForDisconnection(t *testing.T, f *fixtures.Fakeshift, pid uint32) {
+	t.Helper()
+	disconnected := func() bool {
+		found := false
+		// The rows are in STL_CONNECTION_LOG's column order: event first, pid fifth.
+		require.NoError(t, f.Cluster().ScanSystemTable(context.Background(), "stl_connection_log", func(row []any) error {
+			if row[0] == "disconnecting session" && fmt.Sprint(row[4]) == fmt.Sprint(pid) {
+				found = true
+			}
+			return nil
+		}))
+		return found
+	}
+	for deadline := time.Now().Add(5 * time.Second); !disconnected(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("session %d: no disconnection in STL_CONNECTION_LOG after 5s", pid)
+		}
 	}
 }
 

@@ -4,17 +4,17 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/redshift"
 	"github.com/aws/aws-sdk-go-v2/service/redshift/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/require"
 
 	"github.com/fakeshift/fakeshift"
@@ -22,19 +22,8 @@ import (
 	"github.com/fakeshift/fakeshift/fixtures"
 )
 
-func redshiftClient(f *fixtures.Fakeshift) *redshift.Client {
-	return redshift.New(redshift.Options{Region: "us-east-1", BaseEndpoint: aws.String(f.Endpoints().HTTP),
-		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
-}
-
 func TestRedshiftAPIWithBoto3(t *testing.T) {
-	py := python3WithBoto3(t)
-	f := fixtures.New(t)
-	cmd := exec.Command(py, "testdata/redshift_boto3.py")
-	cmd.Env = awsEnv(f, "test", "test")
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "%s", out)
-	require.Contains(t, string(out), "boto3 Redshift checks passed")
+	runBoto3Script(t, fixtures.New(t), "testdata/redshift_boto3.py", "boto3 Redshift checks passed")
 }
 
 // TestGetClusterCredentialsWithPsql: the Go SDK makes a cluster and asks for temporary
@@ -42,7 +31,7 @@ func TestRedshiftAPIWithBoto3(t *testing.T) {
 func TestGetClusterCredentialsWithPsql(t *testing.T) {
 	clk := clock.NewOffset()
 	f := fixtures.New(t, fixtures.WithConfig(func(c *fakeshift.Config) { c.Clock = clk }))
-	rs := redshiftClient(f)
+	rs := f.RedshiftClient()
 	ctx := context.Background()
 	created, err := rs.CreateCluster(ctx, &redshift.CreateClusterInput{ClusterIdentifier: aws.String("go-cluster"),
 		NodeType: aws.String("ra3.large"), MasterUsername: aws.String("admin"), MasterUserPassword: aws.String("Passw0rd1"),
@@ -64,20 +53,10 @@ func TestGetClusterCredentialsWithPsql(t *testing.T) {
 	require.Equal(t, "IAMA:alice", aws.ToString(creds.DbUser))
 	require.WithinDuration(t, clk.Now().Add(15*time.Minute), aws.ToTime(creds.Expiration), 2*time.Second)
 
-	port := aws.ToInt32(ep.Port)
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(int(aws.ToInt32(ep.Port))))
 	run := func(sslmode string) psqlResult {
-		bin := needTool(t, "psql", "apt-get install -y postgresql-client")
-		cmd := exec.Command(bin, "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", "select current_user",
-			"host=127.0.0.1 port="+strconv.Itoa(int(port))+" dbname=dev sslmode="+sslmode+" user="+aws.ToString(creds.DbUser))
-		cmd.Env = append(cmd.Environ(), "PGPASSWORD="+aws.ToString(creds.DbPassword), "PGAPPNAME=")
-		var stdout, stderr strings.Builder
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		err := cmd.Run()
-		code := 0
-		if err != nil {
-			code = 1
-		}
-		return psqlResult{stdout: stdout.String(), stderr: stderr.String(), code: code}
+		return psqlAt(t, addr, "dev", aws.ToString(creds.DbUser), aws.ToString(creds.DbPassword), "sslmode="+sslmode,
+			"-At", "-c", "select current_user")
 	}
 	ok := run("require")
 	require.Equal(t, 0, ok.code, ok.stderr)
@@ -93,21 +72,13 @@ func TestGetClusterCredentialsWithPsql(t *testing.T) {
 
 	_, err = rs.DeleteCluster(ctx, &redshift.DeleteClusterInput{ClusterIdentifier: aws.String("go-cluster"), SkipFinalClusterSnapshot: aws.Bool(true)})
 	require.NoError(t, err)
-	_, err = net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(int(port))), time.Second)
+	_, err = net.DialTimeout("tcp", addr, time.Second)
 	require.Error(t, err, "the deleted cluster no longer listens")
 }
 
 func TestRedshiftAPIWithAWSCLI(t *testing.T) {
-	bin := needTool(t, "aws", "apt-get install -y awscli")
 	f := fixtures.New(t)
-	run := func(args ...string) (string, string, error) {
-		cmd := exec.Command(bin, append([]string{"--endpoint-url", f.Endpoints().HTTP}, args...)...)
-		cmd.Env = awsEnv(f, "test", "test")
-		var out, errb strings.Builder
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := cmd.Run()
-		return out.String(), errb.String(), err
-	}
+	run := awsCLIAt(t, f.Endpoints().HTTP, "test", "test")
 	out, stderr, err := run("redshift", "create-cluster", "--cluster-identifier", "cli-cluster", "--node-type", "ra3.large",
 		"--master-username", "admin", "--master-user-password", "Passw0rd1", "--cluster-type", "single-node")
 	require.NoError(t, err, stderr)
@@ -132,7 +103,7 @@ func TestRedshiftAPIWithAWSCLI(t *testing.T) {
 		{"redshift", "modify-cluster", "--cluster-identifier", "cli-cluster", "--cluster-parameter-group-name", "cli-audit"},
 		{"redshift", "reboot-cluster", "--cluster-identifier", "cli-cluster"},
 		{"s3api", "create-bucket", "--bucket", "cli-audit-logs"},
-		{"s3api", "put-bucket-policy", "--bucket", "cli-audit-logs", "--policy", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":["s3:PutObject","s3:GetBucketAcl"],"Resource":["arn:aws:s3:::cli-audit-logs","arn:aws:s3:::cli-audit-logs/*"]}]}`},
+		{"s3api", "put-bucket-policy", "--bucket", "cli-audit-logs", "--policy", redshiftLogPolicy("cli-audit-logs")},
 		{"redshift", "enable-logging", "--cluster-identifier", "cli-cluster", "--bucket-name", "cli-audit-logs", "--s3-key-prefix", "audit/"},
 	} {
 		_, stderr, err := run(args...)
@@ -152,31 +123,35 @@ func TestRedshiftAPIWithAWSCLI(t *testing.T) {
 }
 
 // TestAPIClusterSurvivesRestart: a cluster made through the API comes back after a restart
-// on the same --data-dir, on the same port, with its users.
+// on the same data directory: DescribeClusters shows it on the same port, and its master
+// user logs in there.
 func TestAPIClusterSurvivesRestart(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
-	start := func() *fakeshift.Server {
-		srv, err := fakeshift.Start(ctx, fakeshift.Config{PGAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", ClusterPorts: "0", DataDir: dir})
+	port := func(f *fixtures.Fakeshift) int32 {
+		t.Helper()
+		desc, err := f.RedshiftClient().DescribeClusters(ctx, &redshift.DescribeClustersInput{ClusterIdentifier: aws.String("durable")})
 		require.NoError(t, err)
-		return srv
+		require.Len(t, desc.Clusters, 1)
+		require.NotNil(t, desc.Clusters[0].Endpoint)
+		return aws.ToInt32(desc.Clusters[0].Endpoint.Port)
 	}
-	srv := start()
-	rs := redshift.New(redshift.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.Endpoints().HTTP),
-		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
-	_, err := rs.CreateCluster(ctx, &redshift.CreateClusterInput{ClusterIdentifier: aws.String("durable"),
+
+	f := fixtures.New(t, fixtures.WithDataDir(dir))
+	_, err := f.RedshiftClient().CreateCluster(ctx, &redshift.CreateClusterInput{ClusterIdentifier: aws.String("durable"),
 		NodeType: aws.String("ra3.large"), MasterUsername: aws.String("admin"), MasterUserPassword: aws.String("Passw0rd1")})
 	require.NoError(t, err)
-	_, port, ok := srv.ClusterByID("durable")
-	require.True(t, ok)
-	require.NoError(t, srv.Close())
+	before := port(f)
+	require.NoError(t, f.Close())
 
-	srv = start()
-	defer srv.Close()
-	cl, again, ok := srv.ClusterByID("durable")
-	require.True(t, ok, "the cluster is running again")
-	require.Equal(t, port, again)
-	require.Equal(t, "admin", cl.MasterUser())
+	f = fixtures.New(t, fixtures.WithDataDir(dir))
+	require.Equal(t, before, port(f), "the cluster listens on the same port after the restart")
+	conn, err := pgx.Connect(ctx, fmt.Sprintf("postgres://admin:Passw0rd1@127.0.0.1:%d/dev?sslmode=disable&connect_timeout=10", before))
+	require.NoError(t, err, "the cluster's master user logs in after the restart")
+	defer conn.Close(ctx)
+	var user string
+	require.NoError(t, conn.QueryRow(ctx, "select current_user").Scan(&user))
+	require.Equal(t, "admin", user)
 }
 
 // TestRedshiftLoggingWithGoSDK plays the user's path with the AWS SDK for Go v2: a parameter
@@ -184,8 +159,8 @@ func TestAPIClusterSurvivesRestart(t *testing.T) {
 // real S3 state, then logging on and its status read back.
 func TestRedshiftLoggingWithGoSDK(t *testing.T) {
 	f := fixtures.New(t)
-	rs := redshiftClient(f)
-	s3c := s3Client(f, "test", "test")
+	rs := f.RedshiftClient()
+	s3c := f.S3Client()
 	ctx := context.Background()
 
 	_, err := rs.CreateClusterParameterGroup(ctx, &redshift.CreateClusterParameterGroupInput{ParameterGroupName: aws.String("go-audit"),
@@ -209,10 +184,17 @@ func TestRedshiftLoggingWithGoSDK(t *testing.T) {
 	desc, err = rs.DescribeClusters(ctx, &redshift.DescribeClustersInput{ClusterIdentifier: aws.String("go-logs")})
 	require.NoError(t, err)
 	require.Equal(t, "in-sync", aws.ToString(desc.Clusters[0].ClusterParameterGroups[0].ParameterApplyStatus))
-	cl, _, ok := f.ClusterByID("go-logs")
-	require.True(t, ok)
-	v, _ := cl.Parameter("require_ssl")
-	require.Equal(t, "true", v, "applied at reboot")
+	// require_ssl is applied at the reboot: a plain login is refused as Redshift refuses it,
+	// and a TLS one goes through.
+	dsn := fmt.Sprintf("postgres://admin:Passw0rd1@127.0.0.1:%d/dev?connect_timeout=10&sslmode=", aws.ToInt32(desc.Clusters[0].Endpoint.Port))
+	_, err = pgx.Connect(ctx, dsn+"disable")
+	var pgErr *pgconn.PgError
+	require.ErrorAs(t, err, &pgErr, "a plain login with require_ssl on")
+	require.Equal(t, "28000", pgErr.Code)
+	require.Equal(t, `no pg_hba.conf entry for host "::ffff:127.0.0.1", user "admin", database "dev", SSL off`, pgErr.Message)
+	conn, err := pgx.Connect(ctx, dsn+"require")
+	require.NoError(t, err, "a TLS login with require_ssl on")
+	require.NoError(t, conn.Close(ctx))
 
 	enable := func(bucket, prefix string) error {
 		_, err := rs.EnableLogging(ctx, &redshift.EnableLoggingInput{ClusterIdentifier: aws.String("go-logs"),
@@ -230,13 +212,14 @@ func TestRedshiftLoggingWithGoSDK(t *testing.T) {
 	require.ErrorAs(t, enable("Go_Audit", ""), &badName)
 	var insufficient *types.InsufficientS3BucketPolicyFault
 	require.ErrorAs(t, enable("go-audit-logs", "audit/"), &insufficient, "no policy")
-	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},
-		"Action":["s3:PutObject","s3:GetBucketAcl"],"Resource":["arn:aws:s3:::go-audit-logs","arn:aws:s3:::go-audit-logs/*"],
-		"Condition":{"StringEquals":{"aws:SourceArn":"arn:aws:redshift:us-east-1:123456789012:cluster:%s"}}}]}`
-	_, err = s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("go-audit-logs"), Policy: aws.String(fmt.Sprintf(doc, "another"))})
+	cfg := f.Config()
+	arn := fixtures.ClusterARN(cfg.Region, cfg.AccountID, "go-logs")
+	_, err = s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("go-audit-logs"),
+		Policy: aws.String(fixtures.RedshiftLoggingPolicyWrongSourceArn("go-audit-logs", "audit/", cfg.AccountID, arn))})
 	require.NoError(t, err)
 	require.ErrorAs(t, enable("go-audit-logs", "audit/"), &insufficient, "a policy for another cluster")
-	_, err = s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("go-audit-logs"), Policy: aws.String(fmt.Sprintf(doc, "go-logs"))})
+	_, err = s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("go-audit-logs"),
+		Policy: aws.String(fixtures.RedshiftLoggingPolicy("go-audit-logs", "audit/", cfg.AccountID, arn))})
 	require.NoError(t, err)
 	require.NoError(t, enable("go-audit-logs", "audit/"))
 

@@ -28,7 +28,7 @@ users:
 func TestResetWithRealClients(t *testing.T) {
 	ctx := context.Background()
 	rb := startBinary(t, "--seed", writeSeed(t, resetSeed), "--cluster-ports", "0", "--log-interval", "-1s", "--trail-interval", "-1s")
-	aws := binaryCLI(t, rb, "test", "test")
+	aws := awsCLIAt(t, rb.httpURL, "test", "test")
 	must := func(args ...string) string {
 		t.Helper()
 		out, stderr, err := aws(args...)
@@ -37,11 +37,11 @@ func TestResetWithRealClients(t *testing.T) {
 	}
 	sql := func(user, password string, stmts ...string) psqlResult {
 		t.Helper()
-		var args []string
+		args := []string{"-At"}
 		for _, s := range stmts {
 			args = append(args, "-c", s)
 		}
-		return binaryPsql(t, rb.pgAddr, "dev", user, password, args...)
+		return psqlAt(t, rb.pgAddr, "dev", user, password, "", args...)
 	}
 
 	// Made with psql.
@@ -150,7 +150,7 @@ func TestClockControlWithPsql(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.WithinDuration(t, time.Now().Add(72*time.Hour), out.Now, time.Minute)
 
-	r := binaryPsql(t, rb.pgAddr, "dev", "awsuser", "Fakeshift1", "-c",
+	r := psqlAt(t, rb.pgAddr, "dev", "awsuser", "Fakeshift1", "", "-At", "-c",
 		"select max(recordtime) > getdate() + interval '71 hours' from stl_connection_log")
 	require.Equal(t, 0, r.code, r.stderr)
 	require.Equal(t, "t", strings.TrimSpace(r.stdout), "the session's records are three days ahead of the wall clock")

@@ -9,13 +9,11 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
@@ -25,15 +23,8 @@ import (
 	"github.com/fakeshift/fakeshift/fixtures"
 )
 
-// s3Client is an AWS SDK for Go v2 S3 client of the fixture's endpoint, signing with a key.
-func s3Client(f *fixtures.Fakeshift, key, secret string) *s3.Client {
-	return s3.New(s3.Options{
-		Region:       "us-east-1",
-		Credentials:  credentials.NewStaticCredentialsProvider(key, secret, ""),
-		BaseEndpoint: aws.String(f.Endpoints().HTTP),
-		UsePathStyle: true,
-	})
-}
+// s3Client is f.S3ClientAs, kept for cloudtrail_test.go and cloudtrail_golden_test.go, which
+// still call it.
 
 // apiCode is the AWS error code of an SDK error, "" for none.
 func apiCode(err error) string {
@@ -53,8 +44,8 @@ func allowAccountPolicy(bucket, account string) string {
 func TestS3WithGoSDK(t *testing.T) {
 	f := fixtures.New(t)
 	ctx := context.Background()
-	owner := s3Client(f, "test", "test")
-	other := s3Client(f, "other", "other")
+	owner := f.S3Client()
+	other := f.S3ClientAs("other", "other")
 	const bucket = "go-sdk-bucket"
 
 	_, err := owner.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)})
@@ -195,9 +186,9 @@ func TestS3WithGoSDK(t *testing.T) {
 	})
 
 	t.Run("refused signatures", func(t *testing.T) {
-		_, err := s3Client(f, "test", "wrong").ListBuckets(ctx, &s3.ListBucketsInput{})
+		_, err := f.S3ClientAs("test", "wrong").ListBuckets(ctx, &s3.ListBucketsInput{})
 		require.Equal(t, "SignatureDoesNotMatch", apiCode(err))
-		_, err = s3Client(f, "nobody", "x").ListBuckets(ctx, &s3.ListBucketsInput{})
+		_, err = f.S3ClientAs("nobody", "x").ListBuckets(ctx, &s3.ListBucketsInput{})
 		require.Equal(t, "InvalidAccessKeyId", apiCode(err))
 
 		// The XML body, as S3 writes it.
@@ -225,51 +216,29 @@ func TestS3WithGoSDK(t *testing.T) {
 	})
 }
 
-// awsEnv is the environment for the AWS CLI and boto3 against the fixture, with a key. The
-// CLI tests also pass --endpoint-url: AWS_ENDPOINT_URL needs CLI v1.29 / v2.13 or later, and
-// Debian's awscli is older.
-func awsEnv(f *fixtures.Fakeshift, key, secret string) []string {
-	env := []string{}
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "AWS_") {
-			env = append(env, kv)
-		}
-	}
-	return append(env, "AWS_ACCESS_KEY_ID="+key, "AWS_SECRET_ACCESS_KEY="+secret, "AWS_DEFAULT_REGION=us-east-1",
-		"AWS_ENDPOINT_URL="+f.Endpoints().HTTP, "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
-		"AWS_EC2_METADATA_DISABLED=true")
-}
-
 func TestS3WithAWSCLI(t *testing.T) {
-	bin := needTool(t, "aws", "apt-get install -y awscli")
 	f := fixtures.New(t)
 	dir := t.TempDir()
-	run := func(key, secret string, args ...string) (string, string, error) {
-		cmd := exec.Command(bin, append([]string{"--endpoint-url", f.Endpoints().HTTP}, args...)...)
-		cmd.Env = awsEnv(f, key, secret)
-		cmd.Dir = dir
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := cmd.Run()
-		return out.String(), errb.String(), err
-	}
+	path := func(name string) string { return filepath.Join(dir, name) }
+	owner := awsCLIAt(t, f.Endpoints().HTTP, "test", "test")
+	other := awsCLIAt(t, f.Endpoints().HTTP, "other", "other")
 	ok := func(args ...string) string {
 		t.Helper()
-		out, stderr, err := run("test", "test", args...)
+		out, stderr, err := owner(args...)
 		require.NoError(t, err, "aws %s: %s", strings.Join(args, " "), stderr)
 		return out
 	}
 
 	ok("s3api", "create-bucket", "--bucket", "cli-bucket")
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "small.txt"), []byte("small object\n"), 0o600))
+	require.NoError(t, os.WriteFile(path("small.txt"), []byte("small object\n"), 0o600))
 	big := make([]byte, 10<<20) // over the CLI's 8 MiB multipart threshold
 	rand.Read(big)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "big.bin"), big, 0o600))
+	require.NoError(t, os.WriteFile(path("big.bin"), big, 0o600))
 
-	ok("s3", "cp", "small.txt", "s3://cli-bucket/small.txt")
-	ok("s3", "cp", "big.bin", "s3://cli-bucket/big.bin")
-	ok("s3", "cp", "s3://cli-bucket/big.bin", "back.bin")
-	back, err := os.ReadFile(filepath.Join(dir, "back.bin"))
+	ok("s3", "cp", path("small.txt"), "s3://cli-bucket/small.txt")
+	ok("s3", "cp", path("big.bin"), "s3://cli-bucket/big.bin")
+	ok("s3", "cp", "s3://cli-bucket/big.bin", path("back.bin"))
+	back, err := os.ReadFile(path("back.bin"))
 	require.NoError(t, err)
 	require.True(t, bytes.Equal(big, back), "the multipart object reads back whole")
 	head := ok("s3api", "head-object", "--bucket", "cli-bucket", "--key", "big.bin")
@@ -283,48 +252,28 @@ func TestS3WithAWSCLI(t *testing.T) {
 	require.Contains(t, acl, auth.CanonicalUserID(auth.DefaultAccountID))
 
 	// Another account: refused, then allowed by a policy.
-	_, stderr, err := run("other", "other", "s3", "cp", "s3://cli-bucket/small.txt", "-")
+	_, stderr, err := other("s3", "cp", "s3://cli-bucket/small.txt", "-")
 	require.Error(t, err)
 	require.Contains(t, stderr, "403")
 	policy := allowAccountPolicy("cli-bucket", auth.SecondAccountID)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "policy.json"), []byte(policy), 0o600))
-	ok("s3api", "put-bucket-policy", "--bucket", "cli-bucket", "--policy", "file://policy.json")
+	require.NoError(t, os.WriteFile(path("policy.json"), []byte(policy), 0o600))
+	ok("s3api", "put-bucket-policy", "--bucket", "cli-bucket", "--policy", "file://"+path("policy.json"))
 	require.Contains(t, ok("s3api", "get-bucket-policy", "--bucket", "cli-bucket"), auth.SecondAccountID)
-	out, stderr, err := run("other", "other", "s3", "cp", "s3://cli-bucket/small.txt", "-")
+	out, stderr, err := other("s3", "cp", "s3://cli-bucket/small.txt", "-")
 	require.NoError(t, err, stderr)
 	require.Equal(t, "small object\n", out)
 
-	_, stderr, err = run("test", "wrong-secret", "s3api", "list-buckets")
-	require.Error(t, err)
-	require.Contains(t, stderr, "SignatureDoesNotMatch")
-	_, stderr, err = run("AKIDNOBODY", "x", "s3api", "list-buckets")
-	require.Error(t, err)
-	require.Contains(t, stderr, "InvalidAccessKeyId")
-	_, stderr, err = run("test", "test", "s3api", "get-bucket-tagging", "--bucket", "cli-bucket")
-	require.Error(t, err)
-	require.Contains(t, stderr, "NoSuchTagSet")
-}
-
-// python3WithBoto3 finds a Python that imports boto3: the one on PATH, else Debian's.
-func python3WithBoto3(t *testing.T) string {
-	for _, py := range []string{"python3", "/usr/bin/python3"} {
-		if path, err := exec.LookPath(py); err == nil && exec.Command(path, "-c", "import boto3").Run() == nil {
-			return path
-		}
+	for _, tc := range []struct{ key, secret, args, want string }{
+		{"test", "wrong-secret", "s3api list-buckets", "SignatureDoesNotMatch"},
+		{"AKIDNOBODY", "x", "s3api list-buckets", "InvalidAccessKeyId"},
+		{"test", "test", "s3api get-bucket-tagging --bucket cli-bucket", "NoSuchTagSet"},
+	} {
+		_, stderr, err := awsCLIAt(t, f.Endpoints().HTTP, tc.key, tc.secret)(strings.Fields(tc.args)...)
+		require.Error(t, err, "aws %s as %s", tc.args, tc.key)
+		require.Contains(t, stderr, tc.want, "aws %s as %s", tc.args, tc.key)
 	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("no python3 with boto3; install it with: apt-get install -y python3-boto3")
-	}
-	t.Skip("no python3 with boto3 (apt-get install -y python3-boto3)")
-	return ""
 }
 
 func TestS3WithBoto3(t *testing.T) {
-	py := python3WithBoto3(t)
-	f := fixtures.New(t)
-	cmd := exec.Command(py, "testdata/s3_boto3.py")
-	cmd.Env = awsEnv(f, "test", "test")
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "%s", out)
-	require.Contains(t, string(out), "boto3 S3 checks passed")
+	runBoto3Script(t, fixtures.New(t), "testdata/s3_boto3.py", "boto3 S3 checks passed")
 }

@@ -3,7 +3,6 @@ package integration
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net"
 	"net/http"
 	"os"
@@ -62,52 +61,6 @@ users:
     superuser: true
 `
 
-// binaryCLI runs the AWS CLI against a running binary with the given keys. The endpoint
-// is given as --endpoint-url too: AWS CLIs before 1.29 / 2.13 ignore AWS_ENDPOINT_URL.
-func binaryCLI(t *testing.T, rb *runningBinary, key, secret string) cliRun {
-	bin := needTool(t, "aws", "apt-get install -y awscli")
-	return func(args ...string) (string, string, error) {
-		cmd := exec.Command(bin, append([]string{"--endpoint-url", rb.httpURL}, args...)...)
-		env := []string{}
-		for _, kv := range os.Environ() {
-			if !strings.HasPrefix(kv, "AWS_") {
-				env = append(env, kv)
-			}
-		}
-		cmd.Env = append(env, "AWS_ACCESS_KEY_ID="+key, "AWS_SECRET_ACCESS_KEY="+secret, "AWS_DEFAULT_REGION=us-east-1",
-			"AWS_ENDPOINT_URL="+rb.httpURL, "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
-			"AWS_EC2_METADATA_DISABLED=true")
-		var out, errb strings.Builder
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := cmd.Run()
-		return out.String(), errb.String(), err
-	}
-}
-
-// binaryPsql runs psql against a running binary's default cluster (or addr, host:port).
-func binaryPsql(t *testing.T, addr, db, user, password string, args ...string) psqlResult {
-	t.Helper()
-	bin := needTool(t, "psql", "apt-get install -y postgresql-client")
-	host, port, err := net.SplitHostPort(addr)
-	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, append([]string{"host=" + host + " port=" + port + " user=" + user + " dbname=" + db,
-		"-X", "-A", "-t", "-v", "ON_ERROR_STOP=1"}, args...)...)
-	cmd.Env = append(os.Environ(), "PGPASSWORD="+password, "PGCONNECT_TIMEOUT=10", "PGAPPNAME=")
-	var out, errb strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err = cmd.Run()
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else {
-		require.NoError(t, err, "run psql")
-	}
-	return psqlResult{stdout: out.String(), stderr: errb.String(), code: code}
-}
-
 func writeSeed(t *testing.T, doc string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "seed.yaml")
@@ -130,7 +83,7 @@ func postControl(t *testing.T, rb *runningBinary, path string) map[string]any {
 // the seed made, and the default cluster's audit logs reach the seeded bucket.
 func TestSeedWithRealClients(t *testing.T) {
 	rb := startBinary(t, "--seed", writeSeed(t, seedYAML), "--cluster-ports", "0", "--log-interval", "-1s")
-	aws := binaryCLI(t, rb, "test", "test")
+	aws := awsCLIAt(t, rb.httpURL, "test", "test")
 	must := func(run cliRun, args ...string) string {
 		t.Helper()
 		out, stderr, err := run(args...)
@@ -139,13 +92,13 @@ func TestSeedWithRealClients(t *testing.T) {
 	}
 
 	// Users and groups of the default cluster, with psql.
-	r := binaryPsql(t, rb.pgAddr, "dev", "alice", "Alice1234", "-c", "select current_user")
+	r := psqlAt(t, rb.pgAddr, "dev", "alice", "Alice1234", "", "-At", "-c", "select current_user")
 	require.Equal(t, 0, r.code, r.stderr)
 	require.Equal(t, "alice", strings.TrimSpace(r.stdout))
-	r = binaryPsql(t, rb.pgAddr, "dev", "ops", "Ops123456", "-c", "select usename, usesuper from pg_user order by usesysid")
+	r = psqlAt(t, rb.pgAddr, "dev", "ops", "Ops123456", "", "-At", "-c", "select usename, usesuper from pg_user order by usesysid")
 	require.Equal(t, 0, r.code, r.stderr)
 	require.Equal(t, []string{"rdsdb|t", "awsuser|t", "alice|f", "ops|t"}, lines(r.stdout))
-	r = binaryPsql(t, rb.pgAddr, "dev", "awsuser", "Fakeshift1", "-c",
+	r = psqlAt(t, rb.pgAddr, "dev", "awsuser", "Fakeshift1", "", "-At", "-c",
 		"select username, action from stl_userlog where username <> 'awsuser' order by recordtime")
 	require.Equal(t, 0, r.code, r.stderr)
 	require.Equal(t, []string{"alice|create", "ops|create"}, lines(r.stdout), "the seed's users are in the user log")
@@ -155,7 +108,7 @@ func TestSeedWithRealClients(t *testing.T) {
 	policy := must(aws, "s3api", "get-bucket-policy", "--bucket", "audit-logs", "--query", "Policy", "--output", "text")
 	require.Contains(t, policy, `"Sid":"RedshiftAuditLogging"`)
 	require.Contains(t, policy, `"Version":"2012-10-17"`)
-	admin := binaryCLI(t, rb, "AKIASEEDADMIN", "seed-admin-secret")
+	admin := awsCLIAt(t, rb.httpURL, "AKIASEEDADMIN", "seed-admin-secret")
 	require.Contains(t, must(admin, "sts", "get-caller-identity"), "arn:aws:iam::210987654321:user/Admin")
 	require.Equal(t, "BucketOwnerPreferred", strings.TrimSpace(must(admin, "s3api", "get-bucket-ownership-controls", "--bucket", "partner-logs",
 		"--query", "OwnershipControls.Rules[0].ObjectOwnership", "--output", "text")))
@@ -186,7 +139,7 @@ func TestSeedWithRealClients(t *testing.T) {
 	status := must(aws, "redshift", "describe-logging-status", "--cluster-identifier", "fakeshift")
 	require.Contains(t, status, `"LoggingEnabled": true`)
 	require.Contains(t, status, `"S3KeyPrefix": "audit/"`)
-	r = binaryPsql(t, net.JoinHostPort("127.0.0.1", strconv.Itoa(an.Endpoint.Port)), "analytics", "admin", "Analytics1", "-c", "select current_database()")
+	r = psqlAt(t, net.JoinHostPort("127.0.0.1", strconv.Itoa(an.Endpoint.Port)), "analytics", "admin", "Analytics1", "", "-At", "-c", "select current_database()")
 	require.Equal(t, 0, r.code, r.stderr)
 	require.Equal(t, "analytics", strings.TrimSpace(r.stdout))
 
@@ -196,7 +149,7 @@ func TestSeedWithRealClients(t *testing.T) {
 	require.Contains(t, events, "app/fakeshift-seed")
 
 	// Alice's statements reach the seeded bucket: user activity logging is in effect.
-	r = binaryPsql(t, rb.pgAddr, "dev", "alice", "Alice1234", "-c", "select 'seeded activity'")
+	r = psqlAt(t, rb.pgAddr, "dev", "alice", "Alice1234", "", "-At", "-c", "select 'seeded activity'")
 	require.Equal(t, 0, r.code, r.stderr)
 	postControl(t, rb, "/_fakeshift/flush")
 	keys := must(aws, "s3", "ls", "--recursive", "s3://audit-logs/audit/AWSLogs/123456789012/redshift/us-east-1/")
@@ -211,19 +164,24 @@ func TestSeedRestartLeavesItAlone(t *testing.T) {
 	seed, dataDir := writeSeed(t, seedYAML), t.TempDir()
 	args := []string{"--seed", seed, "--data-dir", dataDir, "--cluster-ports", "0", "--log-interval", "-1s"}
 	rb := startBinary(t, args...)
-	r := binaryPsql(t, rb.pgAddr, "dev", "awsuser", "Fakeshift1", "-c", "alter user alice password 'Changed123'")
+	r := psqlAt(t, rb.pgAddr, "dev", "awsuser", "Fakeshift1", "", "-At", "-c", "alter user alice password 'Changed123'")
 	require.Equal(t, 0, r.code, r.stderr)
 	require.NoError(t, rb.cmd.Process.Signal(syscall.SIGTERM))
-	<-rb.done
+	select {
+	case <-rb.done:
+		require.NoError(t, rb.err, "fakeshift exits 0 on SIGTERM; stderr: %s", rb.stderr)
+	case <-time.After(10 * time.Second):
+		t.Fatal("fakeshift did not exit within 10s of SIGTERM")
+	}
 
 	rb = startBinary(t, args...)
-	r = binaryPsql(t, rb.pgAddr, "dev", "alice", "Changed123", "-c", "select current_user")
+	r = psqlAt(t, rb.pgAddr, "dev", "alice", "Changed123", "", "-At", "-c", "select current_user")
 	require.Equal(t, 0, r.code, "alice keeps the password set after the seed: %s", r.stderr)
-	r = binaryPsql(t, rb.pgAddr, "dev", "awsuser", "Fakeshift1", "-c",
+	r = psqlAt(t, rb.pgAddr, "dev", "awsuser", "Fakeshift1", "", "-At", "-c",
 		"select count(*) from stl_userlog where username = 'alice' and action = 'create'")
 	require.Equal(t, 0, r.code, r.stderr)
 	require.Equal(t, "1", strings.TrimSpace(r.stdout), "alice was made once")
-	aws := binaryCLI(t, rb, "test", "test")
+	aws := awsCLIAt(t, rb.httpURL, "test", "test")
 	out, stderr, err := aws("cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey=EventName,AttributeValue=CreateBucket",
 		"--query", "length(Events)")
 	require.NoError(t, err, stderr)
@@ -246,10 +204,14 @@ func TestBadSeedStopsTheStart(t *testing.T) {
 		{"no password", "clusters:\n  - id: other\n", `clusters[0] "other": master_password is required`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cmd := exec.Command(fakeshiftBinary(t), "--pg-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--seed", writeSeed(t, tc.doc))
+			bin := fakeshiftBinary(t) // built before the clock starts
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, bin, "--pg-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--seed", writeSeed(t, tc.doc))
 			out, err := cmd.CombinedOutput()
+			require.NoError(t, ctx.Err(), "fakeshift started with the bad seed and ran for 20s: %s", out)
 			require.Error(t, err)
-			require.Equal(t, 1, cmd.ProcessState.ExitCode())
+			require.Equal(t, 1, cmd.ProcessState.ExitCode(), "%s", out)
 			require.Contains(t, string(out), tc.want)
 		})
 	}

@@ -230,7 +230,7 @@ func (l *Logger) completionsByQuery() (map[int64]Completion, error) {
 // DeleteData removes every record and counter of a cluster's audit log from the store, for
 // DeleteCluster. No Logger of that cluster may be open.
 func DeleteData(db *store.DB, clusterID, walDir string) error {
-	if err := db.Space("logger/" + clusterID).DeleteAll(); err != nil {
+	if _, err := db.Space("logger/" + clusterID).DeletePrefix(nil); err != nil {
 		return fmt.Errorf("delete audit log of %s: %w", clusterID, err)
 	}
 	if walDir != "" {

@@ -3,7 +3,8 @@
 // javac into a temporary directory and runs it with /usr/share/java/postgresql.jar.
 //
 // Connection from the environment: FS_HOST, FS_PORT, FS_USER, FS_PASSWORD, FS_DATABASE,
-// FS_SSL ("1": ssl=true with the NonValidatingFactory, else sslmode=disable), FS_APPNAME
+// FS_SSL ("1": ssl=true, sslmode=verify-full with the NonValidatingFactory: the certificate
+// must name FS_HOST, its chain is not checked; else sslmode=disable), FS_APPNAME
 // (optional, the ApplicationName property), FS_URL_PARAMS (optional, more URL parameters,
 // e.g. "assumeMinServerVersion=9.0"). Each argument is one statement: its SQL, then its
 // parameters, separated by U+001F; a statement with parameters is a PreparedStatement (setString),
@@ -23,7 +24,7 @@ import org.postgresql.util.ServerErrorMessage;
 public class Client {
     public static void main(String[] args) throws Exception {
         String url = "jdbc:postgresql://" + env("FS_HOST") + ":" + env("FS_PORT") + "/" + env("FS_DATABASE") + "?"
-            + ("1".equals(System.getenv("FS_SSL")) ? "ssl=true&sslfactory=org.postgresql.ssl.NonValidatingFactory" : "sslmode=disable")
+            + ("1".equals(System.getenv("FS_SSL")) ? "ssl=true&sslmode=verify-full&sslfactory=org.postgresql.ssl.NonValidatingFactory" : "sslmode=disable")
             + "&connectTimeout=10";
         String extra = System.getenv("FS_URL_PARAMS");
         if (extra != null && !extra.isEmpty()) {

@@ -1,5 +1,7 @@
 """client_boto3.py: boto3 against fakeshift's Redshift API and S3, for the Go client matrix
-(integration/clients_aws_test.go). The endpoint and keys come from the AWS_* environment.
+(integration/clients_aws_test.go). The endpoint (AWS_ENDPOINT_URL) and keys come from the AWS_*
+environment; the endpoint, region and path-style addressing are passed to boto3 explicitly, as
+boto3 before 1.28 (Debian 12's python3-boto3 is 1.26) ignores AWS_ENDPOINT_URL.
 
   client_boto3.py enable BUCKET PREFIX POLICY  make the bucket, put the policy, enable logging
                                                on the default cluster; prints the status
@@ -10,17 +12,21 @@ Every command prints one JSON object and exits 0; any other exit is a bug.
 """
 import gzip
 import json
+import os
 import re
 import sys
 
 import boto3
 import botocore.exceptions
+from botocore.config import Config
 
 CLUSTER = "fakeshift"
+ENDPOINT = os.environ["AWS_ENDPOINT_URL"]
 
 
 def client(name):
-    return boto3.client(name)
+    return boto3.client(name, endpoint_url=ENDPOINT, region_name="us-east-1",
+                        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}))
 
 
 def main():
