@@ -159,8 +159,10 @@ func (s *session) record(text string) (*statementRecord, error) {
 		QueryID: qid, RecordTime: now, DB: s.database, UserName: s.userName, PID: s.pid, UserID: s.userID,
 		XID: xid, Label: s.settings.get("query_group"), Kind: string(kind), QueryType: queryType(kind, text), Text: masked,
 	}
-	if err := s.c.audit.Activity(act); err != nil {
-		return nil, err
+	if !recordingCutOut {
+		if err := s.c.audit.Activity(act); err != nil {
+			return nil, err
+		}
 	}
 	if s.echoing() {
 		s.echo(logger.AppendActivityLine(nil, &act))
@@ -179,7 +181,9 @@ func (r *statementRecord) done(rows int64, err error) {
 		}
 		c.Error = sql.Mask(err.Error())
 	}
-	r.s.c.audit.Complete(c)
+	if !recordingCutOut {
+		r.s.c.audit.Complete(c)
+	}
 }
 
 // statementXID is the transaction id of the statement about to run: the open transaction's,

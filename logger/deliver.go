@@ -167,23 +167,24 @@ func (l *Logger) buildFile(logType string, after, upTo int64, holdBack bool) ([]
 	}
 	start := recordKey(logType, after+1)
 	err := l.space.View(func(tx *store.Tx) error {
-		return tx.ScanFrom([]byte(keyRecords+logType+"/"), start, func(key, val []byte) error {
-			seq, err := seqOfRecordKey(key)
-			if err != nil {
-				return err
-			}
-			if upTo > 0 && seq > upTo {
-				return errStopScan
-			}
-			line, deliver, err := formatRecord(logType, val)
-			if err != nil {
-				return fmt.Errorf("record %d: %w", seq, err)
-			}
-			if deliver {
-				emit()
-				pending, pendingSeq = line, seq
-			}
-			return nil
+		return tx.ScanFrom([]byte(keyRecords+logType+"/"), start, func(_, chunk []byte) error {
+			return eachInChunk(chunk, func(seq int64, val []byte) error {
+				if seq <= after {
+					return nil // the chunk began before the cursor
+				}
+				if upTo > 0 && seq > upTo {
+					return errStopScan
+				}
+				line, deliver, err := formatRecord(logType, val)
+				if err != nil {
+					return fmt.Errorf("record %d: %w", seq, err)
+				}
+				if deliver {
+					emit()
+					pending, pendingSeq = line, seq
+				}
+				return nil
+			})
 		})
 	})
 	if err != nil && !errors.Is(err, errStopScan) {

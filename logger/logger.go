@@ -23,8 +23,8 @@ const (
 	firstQueryID = 100
 	idBlock      = 1000
 
-	keyRecords     = "rec/"  // rec/<log type>/<seq>
-	keyCompletions = "done/" // done/<query id>
+	keyRecords     = "rec/"  // rec/<log type>/<seq of the chunk's last record> (chunk.go)
+	keyCompletions = "done/" // done/<the chunk's largest query id>
 )
 
 // Logger is one cluster's audit log. It is safe for concurrent use.
@@ -57,7 +57,7 @@ type Logger struct {
 	// The queue of the writer: records (in sequence order) and completions for its next
 	// batch (see batchLinger).
 	qmu         sync.Mutex
-	queue       []store.KV
+	queue       []queued
 	completions []Completion
 	closed      atomic.Bool // set with qmu (and the log's lock) held: callers write themselves
 
@@ -210,19 +210,23 @@ func appendPadded(b []byte, n int64) []byte {
 // scan calls fn for every record of one log type, oldest first.
 func (l *Logger) scan(logType string, fn func(val []byte) error) error {
 	l.Sync()
-	return l.space.Scan([]byte(keyRecords+logType+"/"), func(_, val []byte) error { return fn(val) })
+	return l.space.Scan([]byte(keyRecords+logType+"/"), func(_, chunk []byte) error {
+		return eachInChunk(chunk, func(_ int64, val []byte) error { return fn(val) })
+	})
 }
 
 // completionsByQuery reads every stored completion.
 func (l *Logger) completionsByQuery() (map[int64]Completion, error) {
 	out := map[int64]Completion{}
-	err := l.space.Scan([]byte(keyCompletions), func(_, val []byte) error {
-		var c Completion
-		if err := json.Unmarshal(val, &c); err != nil {
-			return fmt.Errorf("decode completion: %w", err)
-		}
-		out[c.QueryID] = c
-		return nil
+	err := l.space.Scan([]byte(keyCompletions), func(_, chunk []byte) error {
+		return eachInChunk(chunk, func(_ int64, val []byte) error {
+			var c Completion
+			if err := json.Unmarshal(val, &c); err != nil {
+				return fmt.Errorf("decode completion: %w", err)
+			}
+			out[c.QueryID] = c
+			return nil
+		})
 	})
 	return out, err
 }

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -45,6 +43,31 @@ func activity(c, i int) Activity {
 		QueryType: "SELECT", Text: fmt.Sprintf("select 1 /* client %d statement %d */", c, i)}
 }
 
+// eachStored calls fn for every record in the store's chunks, chunk by chunk in key order,
+// checking that each chunk's key is its log type and the sequence number of its last record.
+func eachStored(tx *store.Tx, fn func(logType string, seq int64, val []byte) error) error {
+	return tx.Scan([]byte(keyRecords), func(k, chunk []byte) error {
+		logType, last, err := parseRecordKey(k)
+		if err != nil {
+			return err
+		}
+		var seq int64
+		if err := eachInChunk(chunk, func(s int64, v []byte) error {
+			if s <= seq {
+				return fmt.Errorf("chunk %s: record %d after %d", k, s, seq)
+			}
+			seq = s
+			return fn(logType, s, v)
+		}); err != nil {
+			return err
+		}
+		if seq != last {
+			return fmt.Errorf("chunk %s ends with record %d", k, seq)
+		}
+		return nil
+	})
+}
+
 // recordSeqs returns the sequence numbers of every record in the store, in key order per
 // log type, and the activity texts in sequence order.
 func recordSeqs(t *testing.T, l *Logger) (seqs []int64, texts []string) {
@@ -55,17 +78,16 @@ func recordSeqs(t *testing.T, l *Logger) (seqs []int64, texts []string) {
 		text string
 	}
 	var acts []act
-	require.NoError(t, l.space.Scan([]byte(keyRecords), func(k, v []byte) error {
-		parts := strings.Split(string(k), "/")
-		seq, err := strconv.ParseInt(parts[len(parts)-1], 10, 64)
-		require.NoError(t, err)
-		seqs = append(seqs, seq)
-		if parts[1] == UserActivityLog {
-			var a Activity
-			require.NoError(t, jsonUnmarshal(v, &a))
-			acts = append(acts, act{seq, a.Text})
-		}
-		return nil
+	require.NoError(t, l.space.View(func(tx *store.Tx) error {
+		return eachStored(tx, func(logType string, seq int64, v []byte) error {
+			seqs = append(seqs, seq)
+			if logType == UserActivityLog {
+				var a Activity
+				require.NoError(t, jsonUnmarshal(v, &a))
+				acts = append(acts, act{seq, a.Text})
+			}
+			return nil
+		})
 	}))
 	slices.Sort(seqs)
 	for _, a := range acts {
@@ -150,10 +172,9 @@ func TestGroupCommitPrefixVisible(t *testing.T) {
 	for time.Now().Before(deadline) {
 		var seqs []int64
 		require.NoError(t, l.space.View(func(tx *store.Tx) error { // one snapshot
-			return tx.Scan([]byte(keyRecords), func(k, _ []byte) error {
-				seq, err := strconv.ParseInt(string(k[strings.LastIndexByte(string(k), '/')+1:]), 10, 64)
+			return eachStored(tx, func(_ string, seq int64, _ []byte) error {
 				seqs = append(seqs, seq)
-				return err
+				return nil
 			})
 		}))
 		slices.Sort(seqs)

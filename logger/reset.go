@@ -13,9 +13,18 @@ func (l *Logger) Reset() (int, error) {
 	l.deliverLock.Lock()
 	defer l.deliverLock.Unlock()
 	l.Sync() // the records in flight and the completions queued are in the store now
-	removed, err := l.space.DeletePrefix([]byte(keyRecords))
+	removed := 0
+	err := l.space.Scan([]byte(keyRecords), func(_, chunk []byte) error {
+		return eachInChunk(chunk, func(int64, []byte) error {
+			removed++
+			return nil
+		})
+	})
 	if err != nil {
-		return removed, fmt.Errorf("reset audit log: %w", err)
+		return 0, fmt.Errorf("reset audit log: count records: %w", err)
+	}
+	if _, err := l.space.DeletePrefix([]byte(keyRecords)); err != nil {
+		return 0, fmt.Errorf("reset audit log: %w", err)
 	}
 	for _, prefix := range []string{keyCompletions, keyCursor, keyManifest} {
 		if _, err := l.space.DeletePrefix([]byte(prefix)); err != nil {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -319,11 +320,12 @@ func (l *Logger) openWAL(dir, clusterID string, syncs bool) error {
 	}
 	w.syncs = syncs
 	if len(recs) > 0 {
-		if _, err := l.space.PutMany(recs); err != nil {
+		n, err := l.replay(recs)
+		if err != nil {
 			w.close()
 			return fmt.Errorf("replay %d audit records of the write-ahead log: %w", len(recs), err)
 		}
-		l.log.Info("audit records replayed from the write-ahead log", "records", len(recs))
+		l.log.Info("audit records replayed from the write-ahead log", "records", n, "in_store_already", len(recs)-n)
 	}
 	if err := w.checkpoint(); err != nil {
 		w.close()
@@ -331,6 +333,45 @@ func (l *Logger) openWAL(dir, clusterID string, syncs bool) error {
 	}
 	l.wal = w
 	return nil
+}
+
+// replay puts in the store the records of the write-ahead log that it does not have yet (the
+// writer put those of its batches that it finished), in chunks, and returns how many.
+func (l *Logger) replay(recs []store.KV) (int, error) {
+	todo := make([]queued, 0, len(recs))
+	var from [3]int64 // per log type, the first sequence number in the log
+	for _, r := range recs {
+		logType, seq, err := parseRecordKey(r.Key)
+		if err != nil {
+			return 0, err
+		}
+		if i := logTypeIndex(logType); from[i] == 0 {
+			from[i] = seq
+		}
+		todo = append(todo, queued{logType: logType, seq: seq, val: r.Val})
+	}
+	stored := map[int64]bool{}
+	for i, logType := range LogTypes {
+		if from[i] == 0 {
+			continue
+		}
+		err := l.space.View(func(tx *store.Tx) error {
+			return tx.ScanFrom([]byte(keyRecords+logType+"/"), recordKey(logType, from[i]), func(_, chunk []byte) error {
+				return eachInChunk(chunk, func(seq int64, _ []byte) error {
+					stored[seq] = true
+					return nil
+				})
+			})
+		})
+		if err != nil {
+			return 0, fmt.Errorf("read stored %s records: %w", logType, err)
+		}
+	}
+	todo = slices.DeleteFunc(todo, func(q queued) bool { return stored[q.seq] })
+	if _, err := l.space.PutMany(chunkRecords(nil, todo)); err != nil {
+		return 0, err
+	}
+	return len(todo), nil
 }
 
 // checkpointLocked has the writer put every queued record in the store, then starts the

@@ -59,16 +59,16 @@ func (l *Logger) putValue(logType string, val []byte) error {
 		return l.putLogged(logType, val)
 	}
 	l.qmu.Lock()
-	key, err := l.nextKey(logType)
+	seq, err := l.nextSeq(logType)
 	if err != nil {
 		l.qmu.Unlock()
 		return err
 	}
 	if l.closed.Load() {
 		l.qmu.Unlock()
-		return l.putNow(logType, key, val)
+		return l.putNow(logType, seq, val)
 	}
-	n := l.enqueueLocked(key, val)
+	n := l.enqueueLocked(logType, seq, val)
 	l.qmu.Unlock()
 	l.nudge(n)
 	return nil
@@ -81,15 +81,16 @@ func (l *Logger) putValue(logType string, val []byte) error {
 func (l *Logger) putLogged(logType string, val []byte) error {
 	w := l.wal
 	w.mu.Lock()
-	key, err := l.nextKey(logType)
+	seq, err := l.nextSeq(logType)
 	if err != nil {
 		w.mu.Unlock()
 		return err
 	}
 	if l.closed.Load() {
 		w.mu.Unlock()
-		return l.putNow(logType, key, val)
+		return l.putNow(logType, seq, val)
 	}
+	key := recordKey(logType, seq)
 	if w.full(len(key) + len(val)) {
 		if err := l.checkpointLocked(); err != nil {
 			w.mu.Unlock()
@@ -102,7 +103,7 @@ func (l *Logger) putLogged(logType string, val []byte) error {
 		return fmt.Errorf("write %s record: %w", logType, err)
 	}
 	l.qmu.Lock()
-	n := l.enqueueLocked(key, val)
+	n := l.enqueueLocked(logType, seq, val)
 	l.qmu.Unlock()
 	w.mu.Unlock()
 	l.nudge(n)
@@ -114,19 +115,20 @@ func (l *Logger) putLogged(logType string, val []byte) error {
 	return nil
 }
 
-// nextKey numbers a record of logType and returns its key. The caller holds the lock that
-// orders records: qmu in memory, the write-ahead log's on disk.
-func (l *Logger) nextKey(logType string) ([]byte, error) {
+// nextSeq numbers a record of logType. The caller holds the lock that orders records: qmu
+// in memory, the write-ahead log's on disk.
+func (l *Logger) nextSeq(logType string) (int64, error) {
 	seq, err := l.seq.Next()
 	if err != nil {
-		return nil, fmt.Errorf("audit %s record: %w", logType, err)
+		return 0, fmt.Errorf("audit %s record: %w", logType, err)
 	}
-	return recordKey(logType, seq), nil
+	return seq, nil
 }
 
-// putNow writes a record to the store at once: after Close, when the writer is gone.
-func (l *Logger) putNow(logType string, key, val []byte) error {
-	if err := l.space.Put(key, val); err != nil {
+// putNow writes a record to the store at once, as a chunk of its own: after Close, when the
+// writer is gone.
+func (l *Logger) putNow(logType string, seq int64, val []byte) error {
+	if err := l.space.Put(recordKey(logType, seq), appendChunkEntry(nil, seq, val)); err != nil {
 		return fmt.Errorf("write %s record: %w", logType, err)
 	}
 	return nil
@@ -134,8 +136,8 @@ func (l *Logger) putNow(logType string, key, val []byte) error {
 
 // enqueueLocked queues a record for the writer and returns how many things are queued.
 // qmu is held.
-func (l *Logger) enqueueLocked(key, val []byte) int {
-	l.queue = append(l.queue, store.KV{Key: key, Val: val})
+func (l *Logger) enqueueLocked(logType string, seq int64, val []byte) int {
+	l.queue = append(l.queue, queued{logType: logType, seq: seq, val: val})
 	return len(l.queue) + len(l.completions)
 }
 
@@ -174,13 +176,15 @@ func (l *Logger) Complete(c Completion) {
 }
 
 // writer is the single writer of the store's records and completions: it puts each batch
-// in the store in one transaction, records first (in sequence order), then completions.
+// in the store in one transaction, as chunks (chunk.go): the records of each log type, then
+// the completions.
 func (l *Logger) writer() {
 	defer close(l.done)
 	var (
-		recs  []store.KV
-		comps []Completion
-		kvs   []store.KV
+		recs    []queued
+		comps   []Completion
+		kvs     []store.KV
+		scratch []byte
 	)
 	flush := func() {
 		l.qmu.Lock()
@@ -190,21 +194,25 @@ func (l *Logger) writer() {
 		if len(recs) == 0 && len(comps) == 0 {
 			return
 		}
-		kvs = append(kvs[:0], recs...)
+		kvs = chunkRecords(kvs[:0], recs)
+		nrec := len(kvs)
+		done := chunker{key: completionKey, kvs: &kvs}
 		for i := range comps {
-			b, err := encodeCompletion(make([]byte, 0, 96+len(comps[i].Error)), &comps[i])
+			b, err := encodeCompletion(scratch[:0], &comps[i])
 			if err != nil {
 				l.log.Error("encode statement completion", "query", comps[i].QueryID, "err", err)
 				continue
 			}
-			kvs = append(kvs, store.KV{Key: completionKey(comps[i].QueryID), Val: b})
+			done.add(comps[i].QueryID, b)
+			scratch = b
 		}
+		done.flush()
 		n, err := l.space.PutMany(kvs)
 		if err != nil {
-			if n < len(recs) {
+			if n < nrec {
 				l.storeFailed.Store(true)
 				// On disk the records are in the write-ahead log, which a restart replays.
-				l.log.Error("write audit records", "count", len(recs)-n, "in_write_ahead_log", l.wal != nil, "err", err)
+				l.log.Error("write audit records", "chunks", nrec-n, "in_write_ahead_log", l.wal != nil, "err", err)
 			}
 			if len(comps) > 0 {
 				l.log.Error("write statement completions", "count", len(comps), "err", err)
