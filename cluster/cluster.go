@@ -73,6 +73,9 @@ type Cluster struct {
 
 	catMu sync.Mutex // serialises catalog commits
 	cat   atomic.Pointer[catalog]
+	// catVersion moves with every catalog change (users, groups, passwords, flags): the
+	// engine keeps the privilege checks a session passed for one version (CatalogVersion).
+	catVersion atomic.Uint64
 
 	sessMu   sync.Mutex
 	sessions map[int32]*session
@@ -192,6 +195,7 @@ func (c *Cluster) bootstrap(cat *catalog) error {
 		}
 	}
 	c.cat.Store(cat)
+	c.catVersion.Add(1)
 	return nil
 }
 
@@ -343,8 +347,13 @@ func (c *Cluster) commitLocked(changes []change) error {
 		next.apply(ch)
 	}
 	c.cat.Store(next)
+	c.catVersion.Add(1)
 	return nil
 }
+
+// CatalogVersion is a number that moves whenever the users or groups change, which the SQL
+// engine reads (pg_user, pg_group) in its privilege checks.
+func (c *Cluster) CatalogVersion() uint64 { return c.catVersion.Load() }
 
 // Users returns the users of the catalog (a snapshot).
 func (c *Cluster) Users() []User {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/require"
 
 	"github.com/fakeshift/fakeshift/fixtures"
@@ -118,4 +119,67 @@ func TestGrantRevoke(t *testing.T) {
 	require.Equal(t, 1, n)
 	require.NoError(t, master.QueryRow(ctx, "select count(*) from stl_utilitytext where text like 'grant select on all tables in schema finance%'").Scan(&n))
 	require.Equal(t, 1, n)
+}
+
+// A session keeps the privilege checks it passed, but never past a change that could undo
+// one: through pgx, one long-lived session of bob's sees each GRANT, REVOKE (when its
+// transaction commits), change of his groups and of his search path at its next statement.
+func TestPrivilegesFollowChanges(t *testing.T) {
+	f := fixtures.New(t)
+	ctx := context.Background()
+	master := f.Master()
+	for _, q := range []string{
+		"create user bob password 'Bobpass12'",
+		"create group readers",
+		"create schema other",
+		"create table public.t (v int)",
+		"create table other.t (v int)",
+		"grant select on public.t to group readers",
+		"grant usage on schema other to bob",
+	} {
+		_, err := master.Exec(ctx, q)
+		require.NoError(t, err, q)
+	}
+	bob, err := f.Dial(ctx, "bob", "Bobpass12")
+	require.NoError(t, err)
+	t.Cleanup(func() { bob.Close(context.Background()) })
+	step := func(who interface {
+		Exec(context.Context, string, ...any) (pgconn.CommandTag, error)
+	}, q string) {
+		t.Helper()
+		_, err := who.Exec(ctx, q)
+		require.NoError(t, err, q)
+	}
+	canRead := func(want bool, why string) {
+		t.Helper()
+		for range 2 { // the second from the session's cache, when the first passed
+			_, err := bob.Exec(ctx, "select v from t")
+			if want {
+				require.NoError(t, err, why)
+			} else {
+				require.Equal(t, "42501", pgCode(err), why)
+			}
+		}
+	}
+	canRead(false, "bob is in no group")
+	step(master, "alter group readers add user bob")
+	canRead(true, "bob joined readers")
+	step(master, "alter group readers drop user bob")
+	canRead(false, "bob left readers")
+	step(master, "grant select on public.t to bob")
+	canRead(true, "granted to bob")
+
+	tx, err := master.Begin(ctx)
+	require.NoError(t, err)
+	step(tx, "revoke select on public.t from bob")
+	canRead(true, "the revoke is not committed")
+	require.NoError(t, tx.Commit(ctx))
+	canRead(false, "the revoke is committed")
+
+	step(master, "grant select on public.t to bob")
+	canRead(true, "granted again")
+	step(bob, "set search_path to other, public")
+	canRead(false, "t is other.t on bob's new path")
+	step(bob, "reset search_path")
+	canRead(true, "t is public.t again")
 }

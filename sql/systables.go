@@ -53,7 +53,9 @@ type Viewer struct {
 }
 
 // RecordSource serves the rows of the system tables. The engine calls it when a statement
-// reads one; it returns every row (the engine applies Visibility).
+// reads one; it returns every row (the engine applies Visibility). A source whose users and
+// groups carry a version, a CatalogVersion() uint64 that moves whenever they change, lets the
+// engine keep the privilege checks a session passed until it moves.
 type RecordSource interface {
 	// ScanSystemTable calls emit for each row of table (a SystemTables name), oldest first,
 	// with values of the Go types listed for its columns' types (nil for NULL), until emit

@@ -343,6 +343,7 @@ func (e *Engine) ResetCatalog(ctx context.Context) error {
 	if e.closed {
 		return fmt.Errorf("duckdb: reset catalog: %w", errShutdown())
 	}
+	defer e.privGen.Add(1) // no session keeps a check it passed before
 	c, err := e.rawConn()
 	if err != nil {
 		return fmt.Errorf("duckdb: reset catalog: %w", err)

@@ -36,6 +36,10 @@ type Conn struct {
 	inTx, failed bool
 	// schemaTx: the open transaction made, dropped or renamed a schema.
 	schemaTx bool
+	// privTx: the open transaction ran a statement that may change privilege checks.
+	privTx bool
+	// passed caches the privilege checks the session passed (privileges.go).
+	passed privCache
 
 	// The search path (searchpath.go): the session's, and what DuckDB was given.
 	path      []string
@@ -132,6 +136,16 @@ func (c *Conn) schemaChanged() {
 	}
 }
 
+// privChanged tells the sessions' privilege caches that a statement may have changed what
+// a check answers, once now and once more when the transaction that ran it ends. Callers
+// hold mu.
+func (c *Conn) privChanged() {
+	c.e.privGen.Add(1)
+	if c.inTx {
+		c.privTx = true
+	}
+}
+
 // transition follows the transaction block through a transaction statement that succeeded.
 func (c *Conn) transition(first string) {
 	switch first = strings.ToUpper(first); {
@@ -143,6 +157,10 @@ func (c *Conn) transition(first string) {
 		if c.schemaTx {
 			c.schemaTx = false
 			c.e.schemaGen.Add(1)
+		}
+		if c.privTx {
+			c.privTx = false
+			c.e.privGen.Add(1)
 		}
 	}
 }

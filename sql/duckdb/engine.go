@@ -59,6 +59,11 @@ type Engine struct {
 	// prepared, and never cleared: while it is false, a privilege check need not look for a
 	// view that would hide a table (Conn.resolve), which costs more than the rest of it.
 	views atomic.Bool
+	// privGen counts the statements that may change what a privilege check answers (any but
+	// a query or a plain INSERT, UPDATE or DELETE: grants, owners, relations, schemas)
+	// and the ends of the transactions that ran one, and Reset: a session's cache of the
+	// checks it passed (privileges.go) holds for one value of it.
+	privGen atomic.Uint64
 
 	// The system tables' state (systables.go): the sessions by DuckDB connection id, and the
 	// scans running a RecordSource, which end when ctx does (at Close).

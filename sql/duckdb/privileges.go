@@ -293,13 +293,60 @@ func (c *Conn) checkNeeds(ctx context.Context, needs []need) *sql.Error {
 	if c.id.Superuser || len(needs) == 0 {
 		return nil
 	}
+	c.passed.validate(c.e)
 	for _, n := range needs {
+		if c.passed.has(n) {
+			continue
+		}
 		if err := c.checkNeed(ctx, n); err != nil {
 			return err
 		}
+		c.passed.add(n)
 	}
 	return nil
 }
+
+// versioned is a RecordSource whose users and groups (pg_user, pg_group, which the checks
+// read) carry a version that moves whenever they change. Without it no check is cached.
+type versioned interface {
+	CatalogVersion() uint64
+}
+
+// privCache is the privilege checks a session passed: the same statement, or another that
+// needs the same, passes again without the catalog queries (a few milliseconds each time).
+// It holds while nothing that could change a check's answer happened: no statement that
+// changes grants, owners, relations or schemas (Engine.privGen), no change of the users and
+// groups (versioned), no change of the session's search path (Conn.SetSearchPath). Refusals
+// are not kept: they are checked again each time.
+type privCache struct {
+	gen, srcVersion uint64
+	ok              map[need]bool
+}
+
+// validate empties the cache when what it was filled under has moved.
+func (p *privCache) validate(e *Engine) {
+	src, ok := e.src.(versioned)
+	if !ok {
+		p.ok = nil
+		return
+	}
+	gen, ver := e.privGen.Load(), src.CatalogVersion()
+	if p.ok == nil || gen != p.gen || ver != p.srcVersion {
+		p.gen, p.srcVersion = gen, ver
+		p.ok = map[need]bool{}
+	}
+}
+
+func (p *privCache) has(n need) bool { return p.ok[n] }
+
+func (p *privCache) add(n need) {
+	if p.ok != nil {
+		p.ok[n] = true
+	}
+}
+
+// forget empties the cache (the search path changed).
+func (p *privCache) forget() { p.ok = nil }
 
 func (c *Conn) checkNeed(ctx context.Context, n need) *sql.Error {
 	uid := strconv.Itoa(int(c.id.UserID))

@@ -263,6 +263,57 @@ func rawRows(t testing.TB, c sql.Conn, query string) [][]any {
 
 // Unqualified names go through the search path; objects made without a schema go into the
 // first schema of the path that exists.
+// A check a session passed is not asked of the catalog again until something that could
+// change its answer happened: a grant or revoke (at its statement and again when its
+// transaction ends), a change of the users' groups, the session's search path.
+func TestPrivilegeCache(t *testing.T) {
+	e, c := privEngine(t)
+	admin, bob := c["awsuser"], c["bob"]
+	src := e.src.(*fakeSource)
+	mustRun(t, admin, "create schema s1")
+	mustRun(t, admin, "create table public.t (v varchar)")
+	mustRun(t, admin, "create table s1.t (v varchar)")
+	mustRun(t, admin, "grant select on public.t to group readers")
+	mustRun(t, admin, "grant usage on schema s1 to bob")
+
+	allowed := func(want bool, step string) {
+		t.Helper()
+		_, err := run(t.Context(), bob, "select v from t")
+		if want {
+			require.NoError(t, err, step)
+			return
+		}
+		var se *sql.Error
+		require.ErrorAs(t, err, &se, step)
+		require.Equal(t, "42501", se.Code, step)
+	}
+	allowed(true, "a member of readers")
+	allowed(true, "again, from the cache")
+	require.True(t, bob.(*Conn).passed.has(need{kind: objRelation, name: "t", priv: privSelect}), "the check is cached")
+
+	src.set("pg_group", [][]any{{"readers", int32(100), []int32{102}}})
+	allowed(false, "bob left readers")
+	src.set("pg_group", [][]any{{"readers", int32(100), []int32{101, 102}}})
+	allowed(true, "bob is back")
+
+	require.NoError(t, admin.Begin(t.Context())) // as a cluster runs BEGIN and COMMIT
+	mustRun(t, admin, "revoke select on public.t from group readers")
+	allowed(true, "the revoke is not committed")
+	require.NoError(t, admin.Commit(t.Context()))
+	allowed(false, "the revoke is committed")
+	mustRun(t, admin, "grant select on public.t to bob")
+	allowed(true, "granted to bob")
+
+	require.NoError(t, bob.SetSearchPath([]string{"s1", "public"}))
+	allowed(false, "t is s1.t now")
+	require.NoError(t, bob.SetSearchPath([]string{"public"}))
+	allowed(true, "t is public.t again")
+
+	mustRun(t, admin, "alter table public.t rename to gone")
+	mustRun(t, admin, "create table public.t (v varchar)")
+	allowed(false, "a new table of the same name has no grants")
+}
+
 func TestSearchPath(t *testing.T) {
 	e, c := privEngine(t)
 	admin := c["awsuser"]

@@ -30,6 +30,7 @@ func (c *Conn) SetSearchPath(path []string) error {
 	}
 	c.path = append([]string(nil), path...)
 	c.pathStale = true
+	c.passed.forget() // unqualified names may now name other relations
 	return nil
 }
 

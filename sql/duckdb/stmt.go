@@ -33,6 +33,21 @@ type Stmt struct {
 // Params reports each parameter's type OID.
 func (s *Stmt) Params() []uint32 { return s.params }
 
+// changesPrivileges reports whether running the statement may change what a privilege check
+// answers: anything but a query or a plain INSERT, UPDATE or DELETE that DuckDB runs without
+// fakeshift's catalog bookkeeping.
+func (s *Stmt) changesPrivileges() bool {
+	if s.tr.local != nil || len(s.tr.after) > 0 || s.tr.schemaDDL || s.tr.makesView {
+		return true
+	}
+	switch s.kind {
+	case mapping.StatementTypeSelect, mapping.StatementTypeInsert, mapping.StatementTypeUpdate,
+		mapping.StatementTypeDelete:
+		return false
+	}
+	return true
+}
+
 // Columns describes the result rows.
 func (s *Stmt) Columns() []sql.Column { return s.columns }
 
@@ -178,6 +193,9 @@ func (s *Stmt) Query(ctx context.Context, args []any) (sql.Rows, error) {
 	}
 	if err == nil && s.tr.schemaDDL {
 		c.schemaChanged()
+	}
+	if s.changesPrivileges() {
+		c.privChanged() // failed too: a statement may fail after changing something
 	}
 	return rows, err
 }

@@ -41,6 +41,7 @@ type fakeSource struct {
 	ctxErrs  atomic.Int32 // scans that ended because their context did
 	errFor   map[string]error
 	share    bool // emit the held rows themselves rather than copies (benchmarks)
+	version  atomic.Uint64
 }
 
 func newFakeSource() *fakeSource {
@@ -51,7 +52,12 @@ func (f *fakeSource) set(table string, rows [][]any) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.rows[table] = rows
+	f.version.Add(1)
 }
+
+// CatalogVersion moves with every set, as a cluster's moves with every change of its users
+// and groups.
+func (f *fakeSource) CatalogVersion() uint64 { return f.version.Load() }
 
 func (f *fakeSource) ScanSystemTable(ctx context.Context, table string, emit func(row []any) error) error {
 	f.active.Add(1)
