@@ -12,11 +12,13 @@ import (
 // log type as one store entry, and its completions as another, since a store entry costs
 // about as much to put, to flush and to compact as a few kilobytes of value (badger's skiplist
 // and tables work per key). A record chunk's key is the record key of its last record,
-// rec/<log type>/<seq>, so the chunks of a log type sort in sequence order and the first
-// chunk at or after a record key is the one that holds that record, if any does. A completion
-// chunk's key is done/<its largest query id>; each query completes once, so no two chunks
-// share one. An entry of a chunk is its id (the record's sequence number or the completion's
-// query id) and its value, each length-prefixed.
+// rec/<log type>/<seq> (once Prune wrote a chunk again without some of its records, an upper
+// bound of those it keeps), so the chunks of a log type sort in sequence order, their ranges
+// do not overlap, and the first chunk at or after a record key is the one that holds that
+// record, if any does. A completion chunk's key is done/<n>, n from a counter of its own: no
+// two chunks share one, whatever completions they hold. An entry of a chunk is its id (the
+// record's sequence number or the completion's query id) and its value, each
+// length-prefixed.
 //
 // chunkMax is the size at which a chunk is closed and the next begun: a batch of large
 // records (long queries) is several entries, none larger than a store entry can be but for

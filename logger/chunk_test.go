@@ -112,3 +112,19 @@ func TestReplaySkipsStored(t *testing.T) {
 	require.NoError(t, l2.Close())
 	require.NoError(t, l.Close())
 }
+
+// TestCompletionChunksNeverCollide: a completion recorded again in a later batch, alone,
+// does not replace the chunk that holds the others of its first batch.
+func TestCompletionChunksNeverCollide(t *testing.T) {
+	l := openLogger(t, openStore(t, store.Options{}))
+	for q := int64(1); q <= 3; q++ {
+		l.Complete(Completion{QueryID: q, Status: StatusSuccess})
+	}
+	l.Sync()
+	l.Complete(Completion{QueryID: 3, Status: StatusFailed})
+	l.Sync()
+	done, err := l.completionsByQuery()
+	require.NoError(t, err)
+	require.Len(t, done, 3)
+	require.Equal(t, StatusFailed, done[3].Status, "the later completion wins")
+}

@@ -24,7 +24,7 @@ const (
 	idBlock      = 1000
 
 	keyRecords     = "rec/"  // rec/<log type>/<seq of the chunk's last record> (chunk.go)
-	keyCompletions = "done/" // done/<the chunk's largest query id>
+	keyCompletions = "done/" // done/<the chunk's number, from seq/completions>
 )
 
 // Logger is one cluster's audit log. It is safe for concurrent use.
@@ -48,6 +48,7 @@ type Logger struct {
 	version string
 
 	seq, pids, xids, queries *store.Counter
+	chunkIDs                 *store.Counter // numbers the chunks of completions
 
 	retention time.Duration
 
@@ -117,19 +118,20 @@ func Open(o Options) (*Logger, error) {
 		return nil, errors.New("logger: Options.WALDir is required with a store on disk")
 	}
 	l := &Logger{
-		space:   space,
-		clock:   o.Clock,
-		version: o.Version,
-		log:     o.Logger.With("subsystem", "logger", "cluster", o.ClusterID),
-		seq:     space.Counter("seq/record", 1, idBlock),
-		pids:    space.Counter("seq/pid", firstPID+1, idBlock),
-		xids:    space.Counter("seq/xid", firstXID, idBlock),
-		queries: space.Counter("seq/query", firstQueryID, idBlock),
-		first:   make(chan struct{}, 1),
-		full:    make(chan struct{}, 1),
-		syncReq: make(chan chan struct{}),
-		stop:    make(chan struct{}),
-		done:    make(chan struct{}),
+		space:    space,
+		clock:    o.Clock,
+		version:  o.Version,
+		log:      o.Logger.With("subsystem", "logger", "cluster", o.ClusterID),
+		seq:      space.Counter("seq/record", 1, idBlock),
+		pids:     space.Counter("seq/pid", firstPID+1, idBlock),
+		xids:     space.Counter("seq/xid", firstXID, idBlock),
+		queries:  space.Counter("seq/query", firstQueryID, idBlock),
+		chunkIDs: space.Counter("seq/completions", 1, idBlock),
+		first:    make(chan struct{}, 1),
+		full:     make(chan struct{}, 1),
+		syncReq:  make(chan chan struct{}),
+		stop:     make(chan struct{}),
+		done:     make(chan struct{}),
 	}
 	l.retention = o.Retention
 	if l.retention <= 0 {
@@ -192,8 +194,8 @@ func seqOfRecordKey(key []byte) (int64, error) {
 	return seq, nil
 }
 
-func completionKey(queryID int64) []byte {
-	return appendPadded(append(make([]byte, 0, len(keyCompletions)+20), keyCompletions...), queryID)
+func completionKey(chunk int64) []byte {
+	return appendPadded(append(make([]byte, 0, len(keyCompletions)+20), keyCompletions...), chunk)
 }
 
 // appendPadded appends n (not negative) in 20 digits, zero-padded, so that keys sort as

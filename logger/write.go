@@ -196,7 +196,13 @@ func (l *Logger) writer() {
 		}
 		kvs = chunkRecords(kvs[:0], recs)
 		nrec := len(kvs)
-		done := chunker{key: completionKey, kvs: &kvs}
+		done := chunker{kvs: &kvs, key: func(int64) []byte {
+			id, err := l.chunkIDs.Next()
+			if err != nil { // the store refuses writes: the batch's put fails too, and says so
+				l.log.Error("number a chunk of statement completions", "err", err)
+			}
+			return completionKey(id)
+		}}
 		for i := range comps {
 			b, err := encodeCompletion(scratch[:0], &comps[i])
 			if err != nil {
