@@ -12,10 +12,10 @@ import (
 // log type as one store entry, and its completions as another, since a store entry costs
 // about as much to put, to flush and to compact as a few kilobytes of value (badger's skiplist
 // and tables work per key). A record chunk's key is the record key of its last record,
-// rec/<log type>/<seq> (once Prune wrote a chunk again without some of its records, an upper
+// recs/<log type>/<seq> (once Prune wrote a chunk again without some of its records, an upper
 // bound of those it keeps), so the chunks of a log type sort in sequence order, their ranges
 // do not overlap, and the first chunk at or after a record key is the one that holds that
-// record, if any does. A completion chunk's key is done/<n>, n from a counter of its own: no
+// record, if any does. A completion chunk's key is comps/<n>, n from a counter of its own: no
 // two chunks share one, whatever completions they hold. An entry of a chunk is its id (the
 // record's sequence number or the completion's query id) and its value, each
 // length-prefixed.
@@ -118,16 +118,20 @@ func logTypeIndex(logType string) int {
 	}
 }
 
-// parseRecordKey splits a record key into its log type and sequence number.
-func parseRecordKey(key []byte) (string, int64, error) {
-	if len(key) < len(keyRecords)+2+20 || string(key[:len(keyRecords)]) != keyRecords || key[len(key)-21] != '/' {
-		return "", 0, fmt.Errorf("record key %q: not rec/<log type>/<seq>", key)
+// parseEntryKey splits a record's key in the write-ahead log (entryKey) into its log type
+// and sequence number.
+func parseEntryKey(key []byte) (string, int64, error) { return parseTypedKey(legacyRecords, key) }
+
+// parseTypedKey splits a key <prefix><log type>/<seq> into its log type and sequence number.
+func parseTypedKey(prefix string, key []byte) (string, int64, error) {
+	if len(key) < len(prefix)+2+20 || string(key[:len(prefix)]) != prefix || key[len(key)-21] != '/' {
+		return "", 0, fmt.Errorf("record key %q: not %s<log type>/<seq>", key, prefix)
 	}
 	seq, err := seqOfRecordKey(key)
 	if err != nil {
 		return "", 0, err
 	}
-	logType := string(key[len(keyRecords) : len(key)-21])
+	logType := string(key[len(prefix) : len(key)-21])
 	for _, t := range LogTypes {
 		if t == logType {
 			return t, seq, nil

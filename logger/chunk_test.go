@@ -55,7 +55,7 @@ func TestChunkRecords(t *testing.T) {
 	var got []string
 	for _, kv := range kvs {
 		require.LessOrEqual(t, len(kv.Val), chunkMax+len(huge))
-		logType, last, err := parseRecordKey(kv.Key)
+		logType, last, err := parseTypedKey(keyRecords, kv.Key)
 		require.NoError(t, err)
 		var ids []int64
 		require.NoError(t, eachInChunk(kv.Val, func(id int64, _ []byte) error {
@@ -71,16 +71,16 @@ func TestChunkRecords(t *testing.T) {
 	}, got)
 }
 
-func TestParseRecordKey(t *testing.T) {
-	logType, seq, err := parseRecordKey(recordKey(UserLog, 42))
+func TestParseEntryKey(t *testing.T) {
+	logType, seq, err := parseEntryKey(entryKey(UserLog, 42))
 	require.NoError(t, err)
 	require.Equal(t, UserLog, logType)
 	require.Equal(t, int64(42), seq)
 	for _, bad := range []string{
-		"", "rec/", "rec/userlog/42", "done/00000000000000000042",
+		"", "rec/", "rec/userlog/42", "done/00000000000000000042", "recs/userlog/00000000000000000042",
 		"rec/otherlog/00000000000000000042", "rec/userlog-00000000000000000042", "rec/userlog/0000000000000000004x",
 	} {
-		_, _, err := parseRecordKey([]byte(bad))
+		_, _, err := parseEntryKey([]byte(bad))
 		require.Error(t, err, bad)
 	}
 }

@@ -23,8 +23,8 @@ const (
 	firstQueryID = 100
 	idBlock      = 1000
 
-	keyRecords     = "rec/"  // rec/<log type>/<seq of the chunk's last record> (chunk.go)
-	keyCompletions = "done/" // done/<the chunk's number, from seq/completions>
+	keyRecords     = "recs/"  // recs/<log type>/<seq of the chunk's last record> (chunk.go)
+	keyCompletions = "comps/" // comps/<the chunk's number, from seq/completions>
 )
 
 // Logger is one cluster's audit log. It is safe for concurrent use.
@@ -138,6 +138,9 @@ func Open(o Options) (*Logger, error) {
 		l.retention = DefaultRetention
 	}
 	if space.Durable() {
+		if err := l.upgrade(); err != nil {
+			return nil, err
+		}
 		if err := l.openWAL(o.WALDir, o.ClusterID, space.Syncs()); err != nil {
 			return nil, err
 		}
@@ -176,9 +179,16 @@ func (l *Logger) NextQueryID() (int64, error) { return l.queries.Next() }
 // Now is the logger's clock.
 func (l *Logger) Now() time.Time { return l.clock.Now() }
 
-func recordKey(logType string, seq int64) []byte {
-	k := make([]byte, 0, len(keyRecords)+len(logType)+1+20)
-	k = append(append(append(k, keyRecords...), logType...), '/')
+// recordKey is the key of the chunk of logType whose last record is seq.
+func recordKey(logType string, seq int64) []byte { return typedKey(keyRecords, logType, seq) }
+
+// entryKey names one record, rec/<log type>/<seq>, in the write-ahead log (and in the store
+// of a fakeshift from before chunks: upgrade.go).
+func entryKey(logType string, seq int64) []byte { return typedKey(legacyRecords, logType, seq) }
+
+func typedKey(prefix, logType string, seq int64) []byte {
+	k := make([]byte, 0, len(prefix)+len(logType)+1+20)
+	k = append(append(append(k, prefix...), logType...), '/')
 	return appendPadded(k, seq)
 }
 

@@ -47,7 +47,7 @@ func activity(c, i int) Activity {
 // checking that each chunk's key is its log type and the sequence number of its last record.
 func eachStored(tx *store.Tx, fn func(logType string, seq int64, val []byte) error) error {
 	return tx.Scan([]byte(keyRecords), func(k, chunk []byte) error {
-		logType, last, err := parseRecordKey(k)
+		logType, last, err := parseTypedKey(keyRecords, k)
 		if err != nil {
 			return err
 		}
@@ -315,9 +315,10 @@ func runtimeProcs() int { return runtime.GOMAXPROCS(0) }
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 func TestKeys(t *testing.T) {
-	require.Equal(t, fmt.Sprintf("rec/useractivitylog/%020d", 1234567), string(recordKey(UserActivityLog, 1234567)))
-	require.Equal(t, fmt.Sprintf("done/%020d", int64(1)<<62), string(completionKey(1<<62)))
-	require.Equal(t, "done/00000000000000000000", string(completionKey(0)))
+	require.Equal(t, fmt.Sprintf("recs/useractivitylog/%020d", 1234567), string(recordKey(UserActivityLog, 1234567)))
+	require.Equal(t, fmt.Sprintf("rec/useractivitylog/%020d", 1234567), string(entryKey(UserActivityLog, 1234567)))
+	require.Equal(t, fmt.Sprintf("comps/%020d", int64(1)<<62), string(completionKey(1<<62)))
+	require.Equal(t, "comps/00000000000000000000", string(completionKey(0)))
 	seq, err := seqOfRecordKey(recordKey(UserLog, 98765))
 	require.NoError(t, err)
 	require.Equal(t, int64(98765), seq)

@@ -341,7 +341,7 @@ func (l *Logger) replay(recs []store.KV) (int, error) {
 	todo := make([]queued, 0, len(recs))
 	var from [3]int64 // per log type, the first sequence number in the log
 	for _, r := range recs {
-		logType, seq, err := parseRecordKey(r.Key)
+		logType, seq, err := parseEntryKey(r.Key)
 		if err != nil {
 			return 0, err
 		}

@@ -90,7 +90,7 @@ func (l *Logger) putLogged(logType string, val []byte) error {
 		w.mu.Unlock()
 		return l.putNow(logType, seq, val)
 	}
-	key := recordKey(logType, seq)
+	key := entryKey(logType, seq)
 	if w.full(len(key) + len(val)) {
 		if err := l.checkpointLocked(); err != nil {
 			w.mu.Unlock()
