@@ -43,8 +43,8 @@ func connectionRecord(event string, at time.Time, info *pgwire.ConnInfo, pid int
 // answers client_protocol_version with server_protocol_version 0 (see Parameters).
 const protocolVersionBase = 0
 
-func (c *Cluster) recordConnection(rec logger.Connection) {
-	if err := c.audit.Connection(rec); err != nil {
+func (c *Cluster) recordConnection(rec logger.Connection, ended ...logger.Completion) {
+	if err := c.audit.Connection(rec, ended...); err != nil {
 		c.log.Error("write connection record", "event", rec.Event, "pid", rec.PID, "err", err)
 	}
 }
@@ -160,7 +160,7 @@ func (s *session) record(text string) (*statementRecord, error) {
 		XID: xid, Label: s.settings.get("query_group"), Kind: string(kind), QueryType: queryType(kind, text), Text: masked,
 	}
 	if !recordingCutOut {
-		if err := s.c.audit.Activity(act); err != nil {
+		if err := s.c.audit.Activity(act, s.takeEnded()...); err != nil {
 			return nil, err
 		}
 	}
@@ -183,7 +183,19 @@ func (r *statementRecord) done(rows int64, err error) {
 	}
 	if !recordingCutOut {
 		r.s.c.audit.Complete(c)
+		r.s.ended[0], r.s.hasEnded = c, true
 	}
+}
+
+// takeEnded returns the completion of the session's last statement for its next record to
+// carry to the write-ahead log (logger.Activity), once: none when it went already. The
+// slice is the session's own: the logger keeps nothing of it.
+func (s *session) takeEnded() []logger.Completion {
+	if !s.hasEnded {
+		return nil
+	}
+	s.hasEnded = false
+	return s.ended[:]
 }
 
 // statementXID is the transaction id of the statement about to run: the open transaction's,

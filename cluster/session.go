@@ -47,6 +47,11 @@ type session struct {
 	xid    int64 // the open transaction's id; 0 outside a transaction
 	curXID int64 // the transaction id of the statement running now
 
+	// ended is the completion of the last statement, until the session's next record
+	// carries it to the write-ahead log (takeEnded).
+	ended    [1]logger.Completion
+	hasEnded bool
+
 	settings *settings
 }
 
@@ -104,7 +109,7 @@ func (s *session) echo(line []byte) {
 
 // recordConnection writes one of the session's connection records (and echoes it).
 func (s *session) recordConnection(rec logger.Connection) {
-	s.c.recordConnection(rec)
+	s.c.recordConnection(rec, s.takeEnded()...)
 	if s.echoing() {
 		s.echo(logger.AppendConnectionLine(nil, &rec))
 	}
@@ -186,7 +191,7 @@ func (s *session) Close(end pgwire.End) {
 	s.c.sessMu.Unlock()
 	rec := s.connectionRecord(logger.EventDisconnecting, end.At)
 	rec.Duration = end.At.Sub(s.start).Microseconds()
-	s.c.recordConnection(rec) // not echoed: the client is gone
+	s.c.recordConnection(rec, s.takeEnded()...) // not echoed: the client is gone
 	s.c.log.Debug("session ended", "pid", s.pid, "user", s.userName, "reason", end.Reason.String(),
 		"duration", end.At.Sub(s.start))
 }

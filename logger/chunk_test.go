@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -127,4 +128,32 @@ func TestCompletionChunksNeverCollide(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, done, 3)
 	require.Equal(t, StatusFailed, done[3].Status, "the later completion wins")
+}
+
+// TestCompletionRidesInTheLog: on disk, the completion a record carries is in the
+// write-ahead log with it, and a replay puts it in the store.
+func TestCompletionRidesInTheLog(t *testing.T) {
+	walDir := t.TempDir()
+	l, err := Open(Options{Store: openStore(t, store.Options{Dir: t.TempDir()}), ClusterID: "c1", WALDir: walDir})
+	require.NoError(t, err)
+	t.Cleanup(func() { l.Close() })
+	first, second := activity(0, 1), activity(0, 2)
+	require.NoError(t, l.Activity(first))
+	ended := Completion{QueryID: first.QueryID, End: first.RecordTime.Add(time.Second), Status: StatusFailed, Error: "boom"}
+	l.Complete(ended)
+	require.NoError(t, l.Activity(second, ended))
+
+	w, recs, err := openWAL(walDir, "c1") // the log as a crash would leave it
+	require.NoError(t, err)
+	require.NoError(t, w.close())
+	require.Len(t, recs, 2+1, "two records and the completion")
+	require.Equal(t, string(completionEntryKey(first.QueryID)), string(recs[2].Key))
+
+	other := openLogger(t, openStore(t, store.Options{Dir: t.TempDir()}))
+	n, err := other.replay(recs)
+	require.NoError(t, err)
+	require.Equal(t, 2, n)
+	done, err := other.completionsByQuery()
+	require.NoError(t, err)
+	require.Equal(t, map[int64]Completion{first.QueryID: ended}, done)
 }

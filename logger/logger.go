@@ -186,6 +186,12 @@ func recordKey(logType string, seq int64) []byte { return typedKey(keyRecords, l
 // of a fakeshift from before chunks: upgrade.go).
 func entryKey(logType string, seq int64) []byte { return typedKey(legacyRecords, logType, seq) }
 
+// completionEntryKey names a completion in the write-ahead log, done/<query id>, as it named
+// one in the store before chunks.
+func completionEntryKey(queryID int64) []byte {
+	return appendPadded(append(make([]byte, 0, len(legacyCompletions)+20), legacyCompletions...), queryID)
+}
+
 func typedKey(prefix, logType string, seq int64) []byte {
 	k := make([]byte, 0, len(prefix)+len(logType)+1+20)
 	k = append(append(append(k, prefix...), logType...), '/')

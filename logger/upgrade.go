@@ -40,12 +40,7 @@ func (l *Logger) upgrade() error {
 	}
 	completions, err := l.convertLegacy(legacyCompletions, func(old []store.KV) ([]store.KV, error) {
 		var out []store.KV
-		var numberErr error
-		c := chunker{kvs: &out, key: func(int64) []byte {
-			id, err := l.chunkIDs.Next()
-			numberErr = errors.Join(numberErr, err)
-			return completionKey(id)
-		}}
+		c := chunker{kvs: &out, key: l.completionChunkKey}
 		for _, kv := range old {
 			qid, err := seqOfRecordKey(kv.Key)
 			if err != nil {
@@ -54,7 +49,7 @@ func (l *Logger) upgrade() error {
 			c.add(qid, kv.Val)
 		}
 		c.flush()
-		return out, numberErr
+		return out, nil
 	})
 	if err != nil {
 		return fmt.Errorf("convert statement completions to chunks: %w", err)

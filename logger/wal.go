@@ -1,6 +1,7 @@
 package logger
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -169,10 +170,19 @@ func (w *wal) sum(payload []byte) uint32 {
 	return crc32.Update(crc32.Checksum(e[:], walTable), walTable, payload)
 }
 
-// full reports whether the log is to be started again before an entry of key and value
-// of n bytes: it is past walCheckpointAt, or the entry would overrun the file.
-func (w *wal) full(n int) bool {
-	return w.off > walCheckpointAt || w.off+8+2+int64(n) > w.size
+// full reports whether the log is to be started again before entries: it is past
+// walCheckpointAt, or they would overrun the file.
+func (w *wal) full(entries []store.KV) bool {
+	return w.off > walCheckpointAt || w.off+entriesSize(entries) > w.size
+}
+
+// entriesSize is how many bytes entries take in the log.
+func entriesSize(entries []store.KV) int64 {
+	n := 0
+	for _, e := range entries {
+		n += 8 + 2 + len(e.Key) + len(e.Val)
+	}
+	return int64(n)
 }
 
 // grow makes the file size bytes long. The file is sparse: the blocks are allocated as
@@ -185,13 +195,17 @@ func (w *wal) grow(size int64) error {
 	return nil
 }
 
-// write appends one entry and returns the position after it. mu is held.
-func (w *wal) write(key, val []byte) (int64, error) {
-	b := binary.LittleEndian.AppendUint32(w.buf[:0], uint32(2+len(key)+len(val)))
-	b = append(b, 0, 0, 0, 0) // the CRC, below
-	b = binary.LittleEndian.AppendUint16(b, uint16(len(key)))
-	b = append(append(b, key...), val...)
-	binary.LittleEndian.PutUint32(b[4:], w.sum(b[8:]))
+// write appends entries, in one write, and returns the position after them. mu is held.
+func (w *wal) write(entries []store.KV) (int64, error) {
+	b := w.buf[:0]
+	for _, e := range entries {
+		start := len(b)
+		b = binary.LittleEndian.AppendUint32(b, uint32(2+len(e.Key)+len(e.Val)))
+		b = append(b, 0, 0, 0, 0) // the CRC, below
+		b = binary.LittleEndian.AppendUint16(b, uint16(len(e.Key)))
+		b = append(append(b, e.Key...), e.Val...)
+		binary.LittleEndian.PutUint32(b[start+4:], w.sum(b[start+8:]))
+	}
 	w.buf = b
 	if end := w.off + int64(len(b)); end > w.size { // a record larger than the log (a long query)
 		if err := w.grow((end + 1<<20 - 1) &^ (1<<20 - 1)); err != nil {
@@ -336,11 +350,23 @@ func (l *Logger) openWAL(dir, clusterID string, syncs bool) error {
 }
 
 // replay puts in the store the records of the write-ahead log that it does not have yet (the
-// writer put those of its batches that it finished), in chunks, and returns how many.
+// writer put those of its batches that it finished), in chunks, and the completions the log
+// holds, and returns how many records. A completion the store had already is stored twice:
+// both say the same, and readers and Prune take either.
 func (l *Logger) replay(recs []store.KV) (int, error) {
 	todo := make([]queued, 0, len(recs))
+	var kvs []store.KV
+	comps := chunker{kvs: &kvs, key: l.completionChunkKey}
 	var from [3]int64 // per log type, the first sequence number in the log
 	for _, r := range recs {
+		if bytes.HasPrefix(r.Key, []byte(legacyCompletions)) {
+			qid, err := seqOfRecordKey(r.Key)
+			if err != nil {
+				return 0, err
+			}
+			comps.add(qid, r.Val)
+			continue
+		}
 		logType, seq, err := parseEntryKey(r.Key)
 		if err != nil {
 			return 0, err
@@ -368,7 +394,8 @@ func (l *Logger) replay(recs []store.KV) (int, error) {
 		}
 	}
 	todo = slices.DeleteFunc(todo, func(q queued) bool { return stored[q.seq] })
-	if _, err := l.space.PutMany(chunkRecords(nil, todo)); err != nil {
+	comps.flush()
+	if _, err := l.space.PutMany(chunkRecords(kvs, todo)); err != nil {
 		return 0, err
 	}
 	return len(todo), nil

@@ -34,7 +34,7 @@ func appendAll(t *testing.T, w *wal, recs []store.KV) {
 	var pos int64
 	for _, r := range recs {
 		w.mu.Lock()
-		p, err := w.write(r.Key, r.Val)
+		p, err := w.write([]store.KV{r})
 		w.mu.Unlock()
 		require.NoError(t, err)
 		pos = p
@@ -128,7 +128,7 @@ func TestWALLargeRecord(t *testing.T) {
 	require.NoError(t, w.checkpoint())
 	big := []store.KV{{Key: []byte("rec/useractivitylog/00000000000000000001"), Val: make([]byte, walFileSize+10)}}
 	w.mu.Lock()
-	require.True(t, w.full(len(big[0].Key)+len(big[0].Val)))
+	require.True(t, w.full(big))
 	require.NoError(t, w.checkpoint())
 	w.mu.Unlock()
 	appendAll(t, w, big)
@@ -157,7 +157,7 @@ func TestWALSharedSyncs(t *testing.T) {
 		for c := range sessions {
 			wg.Go(func() {
 				w.mu.Lock()
-				pos, err := w.write([]byte(fmt.Sprintf("k/%d/%d", r, c)), []byte("v"))
+				pos, err := w.write([]store.KV{{Key: []byte(fmt.Sprintf("k/%d/%d", r, c)), Val: []byte("v")}})
 				w.mu.Unlock()
 				appended.Done()
 				appended.Wait()
@@ -181,7 +181,7 @@ func TestWALSharedSyncs(t *testing.T) {
 	require.Equal(t, int64(rounds), w.syncN.Load(), "one sync a round")
 
 	w.mu.Lock()
-	pos, err := w.write([]byte("k/last"), []byte("v"))
+	pos, err := w.write([]store.KV{{Key: []byte("k/last"), Val: []byte("v")}})
 	require.NoError(t, err)
 	require.NoError(t, w.checkpoint())
 	w.mu.Unlock()

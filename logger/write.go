@@ -20,43 +20,47 @@ const (
 	batchSize   = 4096
 )
 
-// Connection records a connection event.
-func (l *Logger) Connection(rec Connection) error {
+// Connection records a connection event. ended, at most one, is a completion to carry to
+// the write-ahead log with the record (see Activity).
+func (l *Logger) Connection(rec Connection, ended ...Completion) error {
 	rec.Deliver = l.deliver(ConnectionLog)
-	return l.put(ConnectionLog, &rec)
+	val, err := json.Marshal(&rec)
+	if err != nil {
+		return fmt.Errorf("encode %s record: %w", ConnectionLog, err)
+	}
+	return l.putValue(ConnectionLog, val, ended)
 }
 
 // User records a user change.
 func (l *Logger) User(rec UserChange) error {
 	rec.Deliver = l.deliver(UserLog)
-	return l.put(UserLog, &rec)
+	val, err := json.Marshal(&rec)
+	if err != nil {
+		return fmt.Errorf("encode %s record: %w", UserLog, err)
+	}
+	return l.putValue(UserLog, val, nil)
 }
 
-// Activity records a statement before it runs.
-func (l *Logger) Activity(rec Activity) error {
+// Activity records a statement before it runs. ended, at most one, is the completion of the
+// session's previous statement: Complete queued it for the store, and on disk it also goes to
+// the write-ahead log in the same write as this record, so that a killed process loses the
+// end of a statement only while its session is idle after it (the session's disconnection
+// record carries the last one).
+func (l *Logger) Activity(rec Activity, ended ...Completion) error {
 	rec.Deliver = l.deliver(UserActivityLog)
 	val, err := encodeActivity(make([]byte, 0, 160+len(rec.Text)), &rec)
 	if err != nil {
 		return err
 	}
-	return l.putValue(UserActivityLog, val)
-}
-
-// put records rec, encoded as JSON.
-func (l *Logger) put(logType string, rec any) error {
-	val, err := json.Marshal(rec)
-	if err != nil {
-		return fmt.Errorf("encode %s record: %w", logType, err)
-	}
-	return l.putValue(logType, val)
+	return l.putValue(UserActivityLog, val, ended)
 }
 
 // putValue records an encoded record: in memory it queues it for the writer; on disk it
-// first appends it to the write-ahead log, and with --fsync waits until the log is synced
-// past it.
-func (l *Logger) putValue(logType string, val []byte) error {
+// first appends it (and the completions carried with it) to the write-ahead log, and with
+// --fsync waits until the log is synced past it.
+func (l *Logger) putValue(logType string, val []byte, ended []Completion) error {
 	if l.wal != nil {
-		return l.putLogged(logType, val)
+		return l.putLogged(logType, val, ended)
 	}
 	l.qmu.Lock()
 	seq, err := l.nextSeq(logType)
@@ -78,7 +82,17 @@ func (l *Logger) putValue(logType string, val []byte) error {
 // --fsync, for a sync that covers it. The sequence number is taken, and the record queued,
 // under the log's lock, so that the log, the queue and the store see records in sequence
 // order: a reader of the store never finds a record without the ones numbered before it.
-func (l *Logger) putLogged(logType string, val []byte) error {
+func (l *Logger) putLogged(logType string, val []byte, ended []Completion) error {
+	var entries [2]store.KV // the record, and the completion it carries
+	ne := 1
+	if len(ended) > 0 {
+		cv, err := encodeCompletion(make([]byte, 0, 96+len(ended[0].Error)), &ended[0])
+		if err != nil {
+			return fmt.Errorf("encode statement completion: %w", err)
+		}
+		entries[1] = store.KV{Key: completionEntryKey(ended[0].QueryID), Val: cv}
+		ne = 2
+	}
 	w := l.wal
 	w.mu.Lock()
 	seq, err := l.nextSeq(logType)
@@ -90,14 +104,14 @@ func (l *Logger) putLogged(logType string, val []byte) error {
 		w.mu.Unlock()
 		return l.putNow(logType, seq, val)
 	}
-	key := entryKey(logType, seq)
-	if w.full(len(key) + len(val)) {
+	entries[0] = store.KV{Key: entryKey(logType, seq), Val: val}
+	if w.full(entries[:ne]) {
 		if err := l.checkpointLocked(); err != nil {
 			w.mu.Unlock()
 			return fmt.Errorf("write %s record: %w", logType, err)
 		}
 	}
-	pos, err := w.write(key, val)
+	pos, err := w.write(entries[:ne])
 	if err != nil {
 		w.mu.Unlock()
 		return fmt.Errorf("write %s record: %w", logType, err)
@@ -113,6 +127,15 @@ func (l *Logger) putLogged(logType string, val []byte) error {
 		}
 	}
 	return nil
+}
+
+// completionChunkKey numbers a new chunk of completions and returns its key.
+func (l *Logger) completionChunkKey(int64) []byte {
+	id, err := l.chunkIDs.Next()
+	if err != nil { // the store refuses writes: the put of the chunk fails too, and says so
+		l.log.Error("number a chunk of statement completions", "err", err)
+	}
+	return completionKey(id)
 }
 
 // nextSeq numbers a record of logType. The caller holds the lock that orders records: qmu
@@ -196,13 +219,7 @@ func (l *Logger) writer() {
 		}
 		kvs = chunkRecords(kvs[:0], recs)
 		nrec := len(kvs)
-		done := chunker{kvs: &kvs, key: func(int64) []byte {
-			id, err := l.chunkIDs.Next()
-			if err != nil { // the store refuses writes: the batch's put fails too, and says so
-				l.log.Error("number a chunk of statement completions", "err", err)
-			}
-			return completionKey(id)
-		}}
+		done := chunker{kvs: &kvs, key: l.completionChunkKey}
 		for i := range comps {
 			b, err := encodeCompletion(scratch[:0], &comps[i])
 			if err != nil {
