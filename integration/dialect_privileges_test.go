@@ -94,6 +94,11 @@ func TestGrantRevoke(t *testing.T) {
 		{"bob", "Bobpass12", "delete from finance.payroll", "", "ERROR:  permission denied for relation payroll"},
 		{"bob", "Bobpass12", "create table finance.mine (a int)", "", "ERROR:  permission denied for schema finance"},
 		{user, pw, "select count(*) from finance.payroll", "1", ""},
+		{user, pw, "select relation_name, privilege_type, identity_name, identity_type from pg_catalog.svv_relation_privileges order by 1",
+			"events|SELECT|alice|user\npayroll|SELECT|analysts|group", ""},
+		{"bob", "Bobpass12", "select relation_name, privilege_type, identity_name from svv_relation_privileges", "payroll|SELECT|analysts", ""},
+		{"bob", "Bobpass12", "select namespace_name, privilege_type, identity_name from svv_schema_privileges where namespace_name = 'finance'",
+			"finance|USAGE|analysts", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.user+"/"+tc.sql, func(t *testing.T) {

@@ -35,6 +35,9 @@ var catalogViews = map[string]bool{
 	"pg_roles":        true,
 	"pg_auth_members": true,
 	"pg_database":     true,
+	// Made only when the engine serves the system tables (catalogUserSQL).
+	"svv_relation_privileges": true,
+	"svv_schema_privileges":   true,
 }
 
 // catalogFuncs are the catalog functions the rewriter sends to catalogSchema.
@@ -284,6 +287,32 @@ var catalogUserSQL = strings.Join([]string{
 			valuntil AS rolvaliduntil, false AS rolreplication, usesuper AS rolbypassrls, CAST(NULL AS VARCHAR[]) AS rolconfig,
 			'********' AS rolpassword
 		FROM pg_user`,
+	// svv_relation_privileges and svv_schema_privileges: the grants made explicitly (an
+	// owner's rights are not grants), with their grantees' names. A superuser sees every
+	// row; another user those of the identities that are his: himself, his groups, PUBLIC.
+	`CREATE OR REPLACE MACRO ` + catalogSchema + `.identity_name(kind, id) AS CASE kind
+		WHEN 'user' THEN (SELECT usename FROM pg_user WHERE usesysid = id)
+		WHEN 'group' THEN (SELECT groname FROM pg_group WHERE grosysid = id)
+		ELSE 'public' END`,
+	`CREATE OR REPLACE MACRO ` + catalogSchema + `.sees_identity(kind, id) AS
+		` + catalogSchema + `.is_superuser(current_user_id()) OR kind = 'public'
+		OR kind = 'user' AND id = current_user_id()
+		OR kind = 'group' AND id IN (SELECT grosysid FROM ` + catalogSchema + `.member_of(current_user_id()))`,
+	`CREATE OR REPLACE VIEW ` + catalogSchema + `.svv_relation_privileges AS
+		SELECT g.schema_name AS namespace_name, g.name AS relation_name, g.privilege AS privilege_type,
+			CAST(g.grantee AS INTEGER) AS identity_id, ` + catalogSchema + `.identity_name(g.grantee_kind, g.grantee) AS identity_name,
+			g.grantee_kind AS identity_type, g.grantee_kind = 'user' AND g.grantable AS admin_option
+		FROM ` + catalogSchema + `.grants g
+		WHERE g.kind = 'relation' AND ` + catalogSchema + `.sees_identity(g.grantee_kind, g.grantee)
+		ORDER BY 1, 2, 3, 5`,
+	`CREATE OR REPLACE VIEW ` + catalogSchema + `.svv_schema_privileges AS
+		SELECT g.schema_name AS namespace_name, g.privilege AS privilege_type,
+			CAST(g.grantee AS INTEGER) AS identity_id, ` + catalogSchema + `.identity_name(g.grantee_kind, g.grantee) AS identity_name,
+			g.grantee_kind AS identity_type, g.grantee_kind = 'user' AND g.grantable AS admin_option,
+			'SCHEMA' AS privilege_scope
+		FROM ` + catalogSchema + `.grants g
+		WHERE g.kind = 'schema' AND ` + catalogSchema + `.sees_identity(g.grantee_kind, g.grantee)
+		ORDER BY 1, 2, 4`,
 }, ";\n") + ";"
 
 // hasTablePrivilege is HAS_TABLE_PRIVILEGE's body for the user expression u, the table t

@@ -551,3 +551,50 @@ func TestResolve(t *testing.T) {
 	}
 	require.True(t, e.views.Load())
 }
+
+// SVV_RELATION_PRIVILEGES and SVV_SCHEMA_PRIVILEGES list the grants made explicitly, with
+// their grantees' names; a user who is not a superuser sees the rows of his own identities
+// (himself, his groups, PUBLIC).
+func TestPrivilegeViews(t *testing.T) {
+	_, c := privEngine(t)
+	admin := c["awsuser"]
+	for _, q := range []string{
+		"create schema hr",
+		"create table hr.pay (id int)",
+		"create table public.orders (id int)",
+		"grant usage on schema hr to group readers",
+		"grant select on hr.pay to group readers",
+		"grant select, insert on public.orders to bob with grant option",
+		"grant select on public.orders to dave",
+		"grant references on public.orders to public",
+	} {
+		mustRun(t, admin, q)
+	}
+	const rel = "select namespace_name, relation_name, privilege_type, identity_id, identity_name, identity_type, admin_option " +
+		"from svv_relation_privileges order by 1, 2, 3, 5"
+	require.Equal(t, [][]any{
+		{"hr", "pay", "SELECT", int32(100), "readers", "group", false},
+		{"public", "orders", "INSERT", int32(101), "bob", "user", true},
+		{"public", "orders", "REFERENCES", int32(0), "public", "public", false},
+		{"public", "orders", "SELECT", int32(101), "bob", "user", true},
+		{"public", "orders", "SELECT", int32(103), "dave", "user", false},
+	}, mustRun(t, admin, rel).rows)
+	require.Equal(t, [][]any{
+		{"hr", "pay", "SELECT", int32(100), "readers", "group", false},
+		{"public", "orders", "INSERT", int32(101), "bob", "user", true},
+		{"public", "orders", "REFERENCES", int32(0), "public", "public", false},
+		{"public", "orders", "SELECT", int32(101), "bob", "user", true},
+	}, mustRun(t, c["bob"], rel).rows, "bob sees his own rows, his group's and PUBLIC's")
+
+	const sch = "select namespace_name, privilege_type, identity_name, identity_type, admin_option, privilege_scope " +
+		"from svv_schema_privileges order by 1, 2, 3"
+	require.Equal(t, [][]any{
+		{"hr", "USAGE", "readers", "group", false, "SCHEMA"},
+		{"public", "CREATE", "public", "public", false, "SCHEMA"},
+		{"public", "USAGE", "public", "public", false, "SCHEMA"},
+	}, mustRun(t, admin, sch).rows)
+	require.Equal(t, [][]any{
+		{"public", "CREATE", "public", "public", false, "SCHEMA"},
+		{"public", "USAGE", "public", "public", false, "SCHEMA"},
+	}, mustRun(t, c["dave"], sch).rows, "dave is in no group")
+}
