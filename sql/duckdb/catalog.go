@@ -76,6 +76,19 @@ var catalogSQL = strings.Join([]string{
 	`CREATE TABLE IF NOT EXISTS ` + catalogSchema + `.columns (
 		schema_name VARCHAR, table_name VARCHAR, column_name VARCHAR, ordinal INTEGER,
 		type VARCHAR, encoding VARCHAR)`,
+	// constraints: the primary and unique keys of the tables, which Redshift records and does
+	// not enforce, so DuckDB is not given them (createtable.go); ordinal is the key's place
+	// among the table's keys, name the one CONSTRAINT gave it (NULL: PostgreSQL's default).
+	// A database made before fakeshift kept them here has them in DuckDB's tables: the table
+	// starts with those.
+	`CREATE TABLE IF NOT EXISTS ` + catalogSchema + `.constraints AS
+		SELECT CAST(t.schema_name AS VARCHAR) AS schema_name, CAST(t.table_name AS VARCHAR) AS table_name,
+			CAST(row_number() OVER (PARTITION BY k.table_oid ORDER BY k.constraint_index) AS INTEGER) AS ordinal,
+			k.constraint_type = 'PRIMARY KEY' AS is_primary, CAST(k.constraint_column_names AS VARCHAR[]) AS col_names,
+			CAST(NULL AS VARCHAR) AS name
+		FROM duckdb_constraints() k JOIN duckdb_tables() t ON t.table_oid = k.table_oid
+		WHERE k.constraint_type IN ('PRIMARY KEY', 'UNIQUE') AND NOT t.temporary AND NOT t.internal
+			AND t.schema_name <> '` + catalogSchema + `'`,
 
 	// Owners and grants (privileges.go). kind is 'relation' (schema_name is the schema's
 	// key, as in tables), 'schema' (name '') or 'database' (both ''); grantee_kind is 'user',
@@ -384,7 +397,7 @@ func (e *Engine) ResetCatalog(ctx context.Context) error {
 		return fmt.Errorf("duckdb: reset catalog: list sequences: %w", serr)
 	}
 	stmts := []string{"BEGIN TRANSACTION"}
-	for _, t := range []string{"grants", "owners", "tables", "columns"} {
+	for _, t := range []string{"grants", "owners", "tables", "columns", "constraints"} {
 		stmts = append(stmts, "DELETE FROM "+catalogSchema+"."+t)
 	}
 	stmts = append(stmts, catalogSeedSQL)

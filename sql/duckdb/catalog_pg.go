@@ -109,14 +109,15 @@ var pgCatalogSQL = func() string {
 				OR (s.database_name = 'system' AND s.schema_name IN ('pg_catalog', 'information_schema'))`,
 		// keys: the primary and unique keys, as indexes.
 		`CREATE OR REPLACE VIEW ` + cs + `.keys AS
-			SELECT CAST(` + indexOID("k.table_oid", "k.constraint_index") + ` AS BIGINT) AS oid, r.oid AS table_oid,
-				r.name || CASE WHEN k.constraint_type = 'PRIMARY KEY' THEN '_pkey'
-					ELSE '_' || array_to_string(k.constraint_column_names, '_') || '_key' END AS name,
-				r.schema_name, k.constraint_type = 'PRIMARY KEY' AS is_primary,
-				list_transform(k.constraint_column_indexes, x -> CAST(x + 1 AS SMALLINT)) AS cols,
-				k.constraint_column_names AS col_names, r.owner
-			FROM duckdb_constraints() k JOIN ` + cs + `.rel r ON r.oid = k.table_oid
-			WHERE k.constraint_type IN ('PRIMARY KEY', 'UNIQUE')`,
+			SELECT CAST(` + indexOID("r.oid", "k.ordinal") + ` AS BIGINT) AS oid, r.oid AS table_oid,
+				coalesce(k.name, r.name || CASE WHEN k.is_primary THEN '_pkey'
+					ELSE '_' || array_to_string(k.col_names, '_') || '_key' END) AS name,
+				r.schema_name, k.is_primary,
+				(SELECT list(CAST(c.column_index AS SMALLINT) ORDER BY u.i) FROM
+					(SELECT unnest(k.col_names) AS n, generate_subscripts(k.col_names, 1) AS i) u
+					JOIN duckdb_columns() c ON c.table_oid = r.oid AND lower(c.column_name) = lower(u.n)) AS cols,
+				k.col_names, r.owner
+			FROM ` + cs + `.constraints k JOIN ` + cs + `.rel r ON r.schema_key = k.schema_name AND r.name = k.table_name`,
 		`CREATE OR REPLACE VIEW ` + cs + `.pg_class AS
 			SELECT CAST(r.oid AS BIGINT) AS oid, r.name AS relname, n.oid AS relnamespace,
 				CAST(0 AS BIGINT) AS reltype, CAST(0 AS BIGINT) AS reloftype, CAST(r.owner AS INTEGER) AS relowner,

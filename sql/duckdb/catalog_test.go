@@ -89,3 +89,62 @@ func TestCatalogTransactions(t *testing.T) {
 	r := mustRun(t, c, `select tablename, "column", distkey, sortkey from pg_table_def`)
 	require.Equal(t, []string{"[a x true 0]"}, rowsOf(t, r))
 }
+
+// Primary and unique keys are recorded, as Redshift records them, and not enforced: duplicate
+// rows go in, a NULL in a primary key column does not (Redshift enforces NOT NULL). The
+// catalog shows the keys (pg_constraint, pg_index) through renames, and forgets them with
+// the table.
+func TestKeysRecordedNotEnforced(t *testing.T) {
+	_, conns := privEngine(t) // with the system tables, hence the pg_catalog views
+	c := conns["awsuser"]
+	mustRun(t, c, "create table k (id int primary key, code varchar(8), n int, unique (code, n), foreign key (n) references other (x))")
+	mustRun(t, c, "insert into k values (1, 'a', 1), (1, 'a', 1)")
+	require.Equal(t, [][]any{{int64(2)}}, mustRun(t, c, "select count(*) from k").rows, "duplicates go in")
+	e := sqlErr(t, c, "insert into k values (null, 'b', 2)")
+	require.Equal(t, "23502", e.Code)
+
+	keys := func() [][]any {
+		t.Helper()
+		return mustRun(t, c, "select conname, contype, pg_get_constraintdef(co.oid) from pg_constraint co "+
+			"join pg_class t on t.oid = co.conrelid where t.relname = 'k' order by conname").rows
+	}
+	require.Equal(t, [][]any{
+		{"k_code_n_key", "u", "UNIQUE (code, n)"},
+		{"k_pkey", "p", "PRIMARY KEY (id)"},
+	}, keys())
+	r := mustRun(t, c, "select i.indisprimary, i.indkey from pg_index i join pg_class t on t.oid = i.indrelid "+
+		"where t.relname = 'k' order by 1")
+	require.Equal(t, "[[false [2, 3]] [true [1]]]", fmt.Sprint(r.rows), "the keys' columns by their place in the table")
+
+	mustRun(t, c, "alter table k rename column code to label")
+	mustRun(t, c, "alter table k rename to k2")
+	require.Equal(t, [][]any{
+		{"k2_label_n_key", "u", "UNIQUE (label, n)"},
+		{"k2_pkey", "p", "PRIMARY KEY (id)"},
+	}, mustRun(t, c, "select conname, contype, pg_get_constraintdef(co.oid) from pg_constraint co "+
+		"join pg_class t on t.oid = co.conrelid where t.relname = 'k2' order by conname").rows)
+	// ALTER TABLE adds and drops keys in the catalog; a dropped column takes its keys along.
+	mustRun(t, c, "alter table k2 drop constraint k2_pkey")
+	mustRun(t, c, "alter table k2 add constraint lbl unique (label)")
+	mustRun(t, c, "alter table k2 add foreign key (n) references other (x)")
+	mustRun(t, c, "alter table k2 drop column n")
+	e = sqlErr(t, c, "alter table k2 drop constraint nosuch")
+	require.Equal(t, "42704", e.Code)
+	require.Equal(t, `constraint "nosuch" of relation "k2" does not exist`, e.Message)
+	mustRun(t, c, "delete from k2 where id is null")
+	mustRun(t, c, "alter table k2 add primary key (id)")
+	mustRun(t, c, "insert into k2 values (1, 'a')")
+	e = sqlErr(t, c, "insert into k2 values (null, 'b')")
+	require.Equal(t, "23502", e.Code, "a primary key added later makes its column NOT NULL")
+	require.Equal(t, [][]any{
+		{"k2_pkey", "p", "PRIMARY KEY (id)"},
+		{"lbl", "u", "UNIQUE (label)"},
+	}, mustRun(t, c, "select conname, contype, pg_get_constraintdef(co.oid) from pg_constraint co "+
+		"join pg_class t on t.oid = co.conrelid where t.relname = 'k2' order by conname").rows)
+
+	mustRun(t, c, "drop table k2")
+	mustRun(t, c, "create table k2 (id int)")
+	require.Empty(t, mustRun(t, c, "select conname from pg_constraint co join pg_class t on t.oid = co.conrelid "+
+		"where t.relname = 'k2'").rows,
+		"a new table of the name has no keys")
+}

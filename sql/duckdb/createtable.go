@@ -40,6 +40,16 @@ type tableDef struct {
 	like              string // CREATE TABLE ... (LIKE other): the other table as written
 	likeSchema        string
 	likeTable         string
+	// keys are the primary and unique keys, recorded in the catalog and not given to DuckDB:
+	// Redshift does not enforce them (nor foreign keys, which are accepted and dropped).
+	keys []keyDef
+}
+
+// keyDef is a primary or unique key of a table.
+type keyDef struct {
+	primary bool
+	cols    []string
+	name    string // CONSTRAINT name; "" for PostgreSQL's default
 }
 
 type columnDef struct {
@@ -123,7 +133,9 @@ func (r *rewriter) createTable() (translation, bool, *sql.Error) {
 				if err != nil {
 					return translation{}, true, err
 				}
-				els = append(els, s)
+				if s != "" { // a key, recorded rather than given to DuckDB
+					els = append(els, s)
+				}
 			}
 			elements = strings.Join(els, ", ")
 		}
@@ -284,7 +296,7 @@ var columnStop = map[string]bool{
 func (r *rewriter) tableElement(def *tableDef, start, end int) (string, *sql.Error) {
 	t := r.toks[start]
 	if t.Is("primary") || t.Is("unique") || t.Is("foreign") || t.Is("constraint") || t.Is("check") {
-		return r.text(start, end), nil
+		return r.tableConstraint(def, start, end)
 	}
 	if t.Is("like") {
 		return "", notSupported("LIKE together with other column definitions in CREATE TABLE")
@@ -361,6 +373,13 @@ func (r *rewriter) tableElement(def *tableDef, start, end int) (string, *sql.Err
 			}
 			parts = append(parts, "DEFAULT "+r.text(i+1, j))
 			i = j
+		case w.Is("primary") && r.tok(i+1).Is("key") && i+1 < end:
+			def.keys = append(def.keys, keyDef{primary: true, cols: []string{col.name}})
+			parts = append(parts, "NOT NULL") // as in PostgreSQL; Redshift enforces NOT NULL
+			i += 2
+		case w.Is("unique"):
+			def.keys = append(def.keys, keyDef{cols: []string{col.name}})
+			i++
 		case (w.Is("references") || w.Is("check")) && i+1 < end:
 			j := i + 2
 			if w.Is("references") && r.tok(i+2).IsPunct(".") {
@@ -369,8 +388,10 @@ func (r *rewriter) tableElement(def *tableDef, start, end int) (string, *sql.Err
 			if r.tok(j).IsPunct("(") && r.match[j] > j && r.match[j] < end {
 				j = r.match[j] + 1
 			}
-			parts = append(parts, r.text(i, j))
-			i = j
+			if w.Is("check") {
+				parts = append(parts, r.text(i, j))
+			}
+			i = j // a foreign key is informational: not enforced, not kept
 		default:
 			parts = append(parts, r.text(i, i+1))
 			i++
@@ -378,6 +399,44 @@ func (r *rewriter) tableElement(def *tableDef, start, end int) (string, *sql.Err
 	}
 	def.columns = append(def.columns, col)
 	return strings.Join(parts, " "), nil
+}
+
+// tableConstraint translates a table constraint of CREATE TABLE: a primary or unique key is
+// recorded (def.keys) and left out of what DuckDB runs, as is a foreign key; a CHECK is
+// DuckDB's. It answers "" for a constraint left out.
+func (r *rewriter) tableConstraint(def *tableDef, start, end int) (string, *sql.Error) {
+	i := start
+	if r.tok(i).Is("constraint") {
+		i += 2 // CONSTRAINT name
+	}
+	t := r.tok(i)
+	switch {
+	case t.Is("check"):
+		return r.text(start, end), nil
+	case t.Is("foreign"):
+		return "", nil
+	case t.Is("primary") && r.tok(i+1).Is("key"):
+		i += 2
+	case t.Is("unique"):
+		i++
+	default:
+		return "", r.syntaxError(i)
+	}
+	if !r.tok(i).IsPunct("(") || r.match[i] < 0 || r.match[i]+1 != end {
+		return "", r.syntaxError(i)
+	}
+	key := keyDef{primary: t.Is("primary")}
+	if r.tok(start).Is("constraint") {
+		key.name = r.tok(start + 1).Value
+	}
+	for _, x := range r.args(i, r.match[i]) {
+		if x[1] != x[0]+1 {
+			return "", r.syntaxError(x[0])
+		}
+		key.cols = append(key.cols, r.toks[x[0]].Value)
+	}
+	def.keys = append(def.keys, key)
+	return "", nil
 }
 
 // catalogStatements are the statements that record the table's attributes, and make the
@@ -395,6 +454,7 @@ func (def *tableDef) catalogStatements() []string {
 	st := []string{
 		"DELETE FROM " + catalogSchema + ".tables" + where,
 		"DELETE FROM " + catalogSchema + ".columns" + where,
+		"DELETE FROM " + catalogSchema + ".constraints" + where,
 	}
 	sortKind := def.sortKind
 	if sortKind == "" {
@@ -426,6 +486,17 @@ func (def *tableDef) catalogStatements() []string {
 	}
 	if len(rows) > 0 {
 		st = append(st, "INSERT INTO "+catalogSchema+".columns VALUES "+strings.Join(rows, ", "))
+	}
+	for i, k := range def.keys {
+		names := make([]string, len(k.cols))
+		for j, c := range k.cols {
+			names[j] = quote(c)
+			if k.primary {
+				st = append(st, "ALTER TABLE "+def.nameText+" ALTER COLUMN "+quoteIdent(c)+" SET NOT NULL")
+			}
+		}
+		st = append(st, fmt.Sprintf("INSERT INTO %s.constraints VALUES (%s, %s, %d, %t, [%s], %s)", catalogSchema,
+			schema, key, i+1, k.primary, strings.Join(names, ", "), sqlString(k.name)))
 	}
 	for _, c := range def.columns {
 		if c.identity == nil {

@@ -2,6 +2,7 @@ package duckdb
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -520,6 +521,7 @@ func dropRelationStatements(schema, name string) []string {
 		{"grants", "kind = 'relation' AND ", "name"},
 		{"tables", "", "table_name"},
 		{"columns", "", "table_name"},
+		{"constraints", "", "table_name"},
 	} {
 		tbl := catalogSchema + "." + t.table
 		out = append(out, "DELETE FROM "+tbl+" WHERE "+t.kind+t.name+" = "+quote(name)+" AND "+keys+
@@ -538,6 +540,7 @@ func dropSchemaStatements(name string) []string {
 		"DELETE FROM " + catalogSchema + ".grants" + where + " AND kind IN ('schema', 'relation')",
 		"DELETE FROM " + catalogSchema + ".tables" + where,
 		"DELETE FROM " + catalogSchema + ".columns" + where,
+		"DELETE FROM " + catalogSchema + ".constraints" + where,
 	}
 }
 
@@ -640,6 +643,9 @@ func (r *rewriter) alterRename() (translation, bool) {
 		i += 2
 	}
 	schema, name, k := r.qualifiedName(i)
+	if k > 0 && r.tok(1).Is("table") && (r.tok(i+k).Is("add") || r.tok(i+k).Is("drop")) {
+		return r.alterKeys(schema, name, i, i+k)
+	}
 	if k == 0 || !r.tok(i+k).Is("rename") {
 		return translation{}, false
 	}
@@ -658,7 +664,7 @@ func (r *rewriter) alterRename() (translation, bool) {
 			after = append(after, "DELETE FROM "+catalogSchema+"."+t+where+quote(to),
 				"UPDATE "+catalogSchema+"."+t+" SET name = "+quote(to)+where+quote(name))
 		}
-		for _, t := range []string{"tables", "columns"} {
+		for _, t := range []string{"tables", "columns", "constraints"} {
 			where := " WHERE schema_name = " + key + " AND table_name = "
 			after = append(after, "DELETE FROM "+catalogSchema+"."+t+where+quote(to),
 				"UPDATE "+catalogSchema+"."+t+" SET table_name = "+quote(to)+where+quote(name))
@@ -671,10 +677,105 @@ func (r *rewriter) alterRename() (translation, bool) {
 	if r.tok(j+1).Is("to") && j+3 == len(r.toks) {
 		from, to := r.tok(j).Value, r.tok(j+2).Value
 		key := "(SELECT schema_key FROM " + catalogSchema + ".resolve(" + s + ", " + quote(name) + "))"
-		return translation{text: text, after: []string{"UPDATE " + catalogSchema + ".columns SET column_name = " + quote(to) +
-			" WHERE schema_name = " + key + " AND table_name = " + quote(name) + " AND column_name = " + quote(from)}}, true
+		where := " WHERE schema_name = " + key + " AND table_name = " + quote(name)
+		return translation{text: text, after: []string{
+			"UPDATE " + catalogSchema + ".columns SET column_name = " + quote(to) + where + " AND column_name = " + quote(from),
+			"UPDATE " + catalogSchema + ".constraints SET col_names = list_transform(col_names, c -> CASE WHEN c = " +
+				quote(from) + " THEN " + quote(to) + " ELSE c END)" + where,
+		}}, true
 	}
 	return translation{}, false
+}
+
+// alterKeys translates the ALTER TABLE forms that touch keys, which the catalog keeps and
+// DuckDB never sees (createtable.go): ADD [CONSTRAINT c] PRIMARY KEY | UNIQUE (cols) records
+// a key (a primary key's columns become NOT NULL), ADD ... FOREIGN KEY is accepted and not
+// kept, DROP CONSTRAINT c forgets a key, and DROP [COLUMN] a forgets the keys that name the
+// column once DuckDB dropped it. name starts at tok nameAt and the verb is at tok v; ok is
+// false for the other forms.
+func (r *rewriter) alterKeys(schema, name string, nameAt, v int) (translation, bool) {
+	s := "NULL"
+	if schema != "" {
+		s = quote(schema)
+	}
+	table := r.text(nameAt, v)
+	key := "(SELECT schema_key FROM " + catalogSchema + ".resolve(" + s + ", " + quote(name) + "))"
+	where := " WHERE schema_name = " + key + " AND table_name = " + quote(name)
+	i := v + 1
+	if r.tok(v).Is("drop") && !r.tok(i).Is("constraint") {
+		col := i
+		if r.tok(col).Is("column") {
+			col++
+		}
+		if r.tok(col).Is("if") && r.tok(col+1).Is("exists") {
+			col += 2
+		}
+		return translation{text: r.text(0, len(r.toks)), after: []string{"DELETE FROM " + catalogSchema +
+			".constraints" + where + " AND list_contains(col_names, " + quote(r.tok(col).Value) + ")"}}, true
+	}
+	// The rest runs on the catalog alone, once the table is known to be there.
+	local := func(check string, stmts ...string) translation {
+		return translation{tag: "ALTER TABLE", local: func(ctx context.Context, c *Conn) *sql.Error {
+			if _, err := c.rawQuery(ctx, "SELECT 1 FROM "+table+" LIMIT 0"); err != nil {
+				return err
+			}
+			if check != "" {
+				if _, err := c.rawQuery(ctx, check); err != nil {
+					return err
+				}
+			}
+			for _, st := range stmts {
+				if err := c.rawExec(ctx, st); err != nil {
+					return err
+				}
+			}
+			return nil
+		}}
+	}
+	if r.tok(v).Is("drop") { // DROP CONSTRAINT c
+		if r.tok(i+1).Kind == sql.TokEOF {
+			return translation{}, false
+		}
+		c := r.tok(i + 1).Value
+		named := where + " AND coalesce(name, table_name || CASE WHEN is_primary THEN '_pkey' ELSE '_' || " +
+			"array_to_string(col_names, '_') || '_key' END) = " + quote(c)
+		missing := withState(sql.CodeUndefinedObject, fmt.Sprintf(`constraint "%s" of relation "%s" does not exist`, c, name))
+		return local("SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM "+catalogSchema+".constraints"+named+") THEN error("+
+			quote(missing)+") END", "DELETE FROM "+catalogSchema+".constraints"+named), true
+	}
+	var cname string
+	if r.tok(i).Is("constraint") {
+		cname, i = r.tok(i+1).Value, i+2
+	}
+	primary := r.tok(i).Is("primary") && r.tok(i+1).Is("key")
+	switch {
+	case r.tok(i).Is("foreign"):
+		return local(""), true // informational: not enforced, not kept
+	case primary:
+		i += 2
+	case r.tok(i).Is("unique"):
+		i++
+	default:
+		return translation{}, false // ADD COLUMN and the rest: DuckDB's
+	}
+	if !r.tok(i).IsPunct("(") || r.match[i] < 0 || r.match[i]+1 != len(r.toks) {
+		return translation{}, false
+	}
+	var cols, stmts []string
+	for _, x := range r.args(i, r.match[i]) {
+		if x[1] != x[0]+1 {
+			return translation{}, false
+		}
+		c := r.toks[x[0]].Value
+		cols = append(cols, quote(c))
+		if primary {
+			stmts = append(stmts, "ALTER TABLE "+table+" ALTER COLUMN "+quoteIdent(c)+" SET NOT NULL")
+		}
+	}
+	stmts = append(stmts, "INSERT INTO "+catalogSchema+".constraints SELECT "+key+", "+quote(name)+
+		", (SELECT coalesce(max(ordinal), 0) + 1 FROM "+catalogSchema+".constraints"+where+"), "+
+		strconv.FormatBool(primary)+", ["+strings.Join(cols, ", ")+"], "+sqlString(cname))
+	return local("", stmts...), true
 }
 
 // ownerStatements record the session's user as the owner of a new object (kind, and SQL

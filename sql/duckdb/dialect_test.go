@@ -108,9 +108,14 @@ func TestTranslateCreateTable(t *testing.T) {
 		{"as", "create table t3 distkey(a) sortkey(a) as select a from t1 where nvl(a, 0) > 1",
 			"CREATE TABLE t3 AS select a from t1 where coalesce(a, 0) > 1", []string{"'KEY', 'a', 'COMPOUND', 'a'"}},
 		{"collate", "create table t4 (a varchar(10) collate case_insensitive primary key, b int references t1(a))",
-			"CREATE TABLE t4 (a VARCHAR COLLATE NOCASE primary key, b INTEGER references t1(a))", nil},
-		{"constraints", "create table t5 (a int, b int, primary key (a), unique (b))",
-			"CREATE TABLE t5 (a INTEGER, b INTEGER, primary key (a), unique (b))", nil},
+			"CREATE TABLE t4 (a VARCHAR COLLATE NOCASE NOT NULL, b INTEGER)",
+			[]string{"INSERT INTO fakeshift_catalog.constraints VALUES (current_schema(), 't4', 1, true, ['a'], NULL)"}},
+		{"constraints", "create table t5 (a int, b int unique, c int, primary key (a, c), constraint c5 unique (b, c), " +
+			"foreign key (b) references t1 (a), check (c > 0))",
+			"CREATE TABLE t5 (a INTEGER, b INTEGER, c INTEGER, check (c > 0))",
+			[]string{"VALUES (current_schema(), 't5', 1, false, ['b'], NULL)",
+				`ALTER TABLE t5 ALTER COLUMN "a" SET NOT NULL`, `ALTER TABLE t5 ALTER COLUMN "c" SET NOT NULL`,
+				"VALUES (current_schema(), 't5', 2, true, ['a', 'c'], NULL)", "VALUES (current_schema(), 't5', 3, false, ['b', 'c'], 'c5')"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
