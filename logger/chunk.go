@@ -127,7 +127,7 @@ func parseTypedKey(prefix string, key []byte) (string, int64, error) {
 	if len(key) < len(prefix)+2+20 || string(key[:len(prefix)]) != prefix || key[len(key)-21] != '/' {
 		return "", 0, fmt.Errorf("record key %q: not %s<log type>/<seq>", key, prefix)
 	}
-	seq, err := seqOfRecordKey(key)
+	seq, err := keyNumber(key)
 	if err != nil {
 		return "", 0, err
 	}

@@ -198,16 +198,17 @@ func typedKey(prefix, logType string, seq int64) []byte {
 	return appendPadded(k, seq)
 }
 
-// seqOfRecordKey is the sequence number at the end of a record key.
-func seqOfRecordKey(key []byte) (int64, error) {
+// keyNumber is the 20-digit number at the end of a key: a record's sequence number, a
+// completion's query id.
+func keyNumber(key []byte) (int64, error) {
 	if len(key) < 20 {
-		return 0, fmt.Errorf("record key %q: no sequence number", key)
+		return 0, fmt.Errorf("key %q: no number at its end", key)
 	}
-	seq, err := strconv.ParseInt(string(key[len(key)-20:]), 10, 64)
+	n, err := strconv.ParseInt(string(key[len(key)-20:]), 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("record key %q: %w", key, err)
+		return 0, fmt.Errorf("key %q: %w", key, err)
 	}
-	return seq, nil
+	return n, nil
 }
 
 func completionKey(chunk int64) []byte {

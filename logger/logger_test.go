@@ -326,9 +326,9 @@ func TestKeys(t *testing.T) {
 	require.Equal(t, fmt.Sprintf("rec/useractivitylog/%020d", 1234567), string(entryKey(UserActivityLog, 1234567)))
 	require.Equal(t, fmt.Sprintf("comps/%020d", int64(1)<<62), string(completionKey(1<<62)))
 	require.Equal(t, "comps/00000000000000000000", string(completionKey(0)))
-	seq, err := seqOfRecordKey(recordKey(UserLog, 98765))
+	seq, err := keyNumber(recordKey(UserLog, 98765))
 	require.NoError(t, err)
 	require.Equal(t, int64(98765), seq)
-	_, err = seqOfRecordKey([]byte("rec/userlog/short"))
+	_, err = keyNumber([]byte("rec/userlog/short"))
 	require.Error(t, err)
 }

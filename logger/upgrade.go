@@ -24,33 +24,15 @@ const (
 // upgrade converts the records and completions of a log from before chunks, if there are
 // any.
 func (l *Logger) upgrade() error {
-	records, err := l.convertLegacy(legacyRecords, func(old []store.KV) ([]store.KV, error) {
-		recs := make([]queued, 0, len(old))
-		for _, kv := range old {
-			logType, seq, err := parseEntryKey(kv.Key)
-			if err != nil {
-				return nil, err
-			}
-			recs = append(recs, queued{logType: logType, seq: seq, val: kv.Val})
-		}
-		return chunkRecords(nil, recs), nil
-	})
+	convert := func(old []store.KV) ([]store.KV, error) {
+		recs, kvs, err := l.chunkEntries(old)
+		return chunkRecords(kvs, recs), err
+	}
+	records, err := l.convertLegacy(legacyRecords, convert)
 	if err != nil {
 		return fmt.Errorf("convert audit records to chunks: %w", err)
 	}
-	completions, err := l.convertLegacy(legacyCompletions, func(old []store.KV) ([]store.KV, error) {
-		var out []store.KV
-		c := chunker{kvs: &out, key: l.completionChunkKey}
-		for _, kv := range old {
-			qid, err := seqOfRecordKey(kv.Key)
-			if err != nil {
-				return nil, err
-			}
-			c.add(qid, kv.Val)
-		}
-		c.flush()
-		return out, nil
-	})
+	completions, err := l.convertLegacy(legacyCompletions, convert)
 	if err != nil {
 		return fmt.Errorf("convert statement completions to chunks: %w", err)
 	}
@@ -58,6 +40,33 @@ func (l *Logger) upgrade() error {
 		l.log.Info("audit log converted to chunks", "records", records, "completions", completions)
 	}
 	return nil
+}
+
+// chunkEntries reads entries of one record or completion each, keyed rec/<type>/<seq> and
+// done/<query id> (the write-ahead log's entries, and a store's from before chunks): it
+// returns the records, to be chunked with chunkRecords once the caller chose which to keep,
+// and the completions already in chunks.
+func (l *Logger) chunkEntries(entries []store.KV) ([]queued, []store.KV, error) {
+	recs := make([]queued, 0, len(entries))
+	var kvs []store.KV
+	comps := chunker{kvs: &kvs, key: l.completionChunkKey}
+	for _, e := range entries {
+		if bytes.HasPrefix(e.Key, []byte(legacyCompletions)) {
+			qid, err := keyNumber(e.Key)
+			if err != nil {
+				return nil, nil, err
+			}
+			comps.add(qid, e.Val)
+			continue
+		}
+		logType, seq, err := parseEntryKey(e.Key)
+		if err != nil {
+			return nil, nil, err
+		}
+		recs = append(recs, queued{logType: logType, seq: seq, val: e.Val})
+	}
+	comps.flush()
+	return recs, kvs, nil
 }
 
 // convertLegacy converts the entries under prefix with convert, a batch per transaction, and

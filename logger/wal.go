@@ -1,7 +1,6 @@
 package logger
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -353,28 +352,16 @@ func (l *Logger) openWAL(dir, clusterID string, syncs bool) error {
 // writer put those of its batches that it finished), in chunks, and the completions the log
 // holds, and returns how many records. A completion the store had already is stored twice:
 // both say the same, and readers and Prune take either.
-func (l *Logger) replay(recs []store.KV) (int, error) {
-	todo := make([]queued, 0, len(recs))
-	var kvs []store.KV
-	comps := chunker{kvs: &kvs, key: l.completionChunkKey}
+func (l *Logger) replay(entries []store.KV) (int, error) {
+	todo, kvs, err := l.chunkEntries(entries)
+	if err != nil {
+		return 0, err
+	}
 	var from [3]int64 // per log type, the first sequence number in the log
-	for _, r := range recs {
-		if bytes.HasPrefix(r.Key, []byte(legacyCompletions)) {
-			qid, err := seqOfRecordKey(r.Key)
-			if err != nil {
-				return 0, err
-			}
-			comps.add(qid, r.Val)
-			continue
+	for _, q := range todo {
+		if i := logTypeIndex(q.logType); from[i] == 0 {
+			from[i] = q.seq
 		}
-		logType, seq, err := parseEntryKey(r.Key)
-		if err != nil {
-			return 0, err
-		}
-		if i := logTypeIndex(logType); from[i] == 0 {
-			from[i] = seq
-		}
-		todo = append(todo, queued{logType: logType, seq: seq, val: r.Val})
 	}
 	stored := map[int64]bool{}
 	for i, logType := range LogTypes {
@@ -394,7 +381,6 @@ func (l *Logger) replay(recs []store.KV) (int, error) {
 		}
 	}
 	todo = slices.DeleteFunc(todo, func(q queued) bool { return stored[q.seq] })
-	comps.flush()
 	if _, err := l.space.PutMany(chunkRecords(kvs, todo)); err != nil {
 		return 0, err
 	}

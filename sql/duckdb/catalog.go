@@ -79,16 +79,9 @@ var catalogSQL = strings.Join([]string{
 	// constraints: the primary and unique keys of the tables, which Redshift records and does
 	// not enforce, so DuckDB is not given them (createtable.go); ordinal is the key's place
 	// among the table's keys, name the one CONSTRAINT gave it (NULL: PostgreSQL's default).
-	// A database made before fakeshift kept them here has them in DuckDB's tables: the table
-	// starts with those.
-	`CREATE TABLE IF NOT EXISTS ` + catalogSchema + `.constraints AS
-		SELECT CAST(t.schema_name AS VARCHAR) AS schema_name, CAST(t.table_name AS VARCHAR) AS table_name,
-			CAST(row_number() OVER (PARTITION BY k.table_oid ORDER BY k.constraint_index) AS INTEGER) AS ordinal,
-			k.constraint_type = 'PRIMARY KEY' AS is_primary, CAST(k.constraint_column_names AS VARCHAR[]) AS col_names,
-			CAST(NULL AS VARCHAR) AS name
-		FROM duckdb_constraints() k JOIN duckdb_tables() t ON t.table_oid = k.table_oid
-		WHERE k.constraint_type IN ('PRIMARY KEY', 'UNIQUE') AND NOT t.temporary AND NOT t.internal
-			AND t.schema_name <> '` + catalogSchema + `'`,
+	`CREATE TABLE IF NOT EXISTS ` + catalogSchema + `.constraints (
+		schema_name VARCHAR, table_name VARCHAR, ordinal INTEGER, is_primary BOOLEAN, col_names VARCHAR[],
+		name VARCHAR)`,
 
 	// Owners and grants (privileges.go). kind is 'relation' (schema_name is the schema's
 	// key, as in tables), 'schema' (name '') or 'database' (both ''); grantee_kind is 'user',
@@ -263,6 +256,16 @@ var catalogSQL = strings.Join([]string{
 		FROM ` + catalogSchema + `.rel
 		ORDER BY table_schema, table_name`,
 }, ";\n") + ";"
+
+// importKeysSQL fills the constraints table of a database made before fakeshift kept keys
+// there, from the keys its tables have in DuckDB (Open runs it once, when it makes the table).
+const importKeysSQL = `INSERT INTO ` + catalogSchema + `.constraints
+	SELECT t.schema_name, t.table_name,
+		CAST(row_number() OVER (PARTITION BY k.table_oid ORDER BY k.constraint_index) AS INTEGER),
+		k.constraint_type = 'PRIMARY KEY', k.constraint_column_names, NULL
+	FROM duckdb_constraints() k JOIN duckdb_tables() t ON t.table_oid = k.table_oid
+	WHERE k.constraint_type IN ('PRIMARY KEY', 'UNIQUE') AND NOT t.temporary AND NOT t.internal
+		AND t.schema_name <> '` + catalogSchema + `';`
 
 // catalogSeedSQL gives a new database its owners and grants: the master user owns the
 // database and schema public, and PUBLIC may use and create in public and make temporary

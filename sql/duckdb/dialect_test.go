@@ -1,7 +1,6 @@
 package duckdb
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -122,13 +121,7 @@ func TestTranslateCreateTable(t *testing.T) {
 			tr, err := translate(tc.in)
 			require.Nil(t, err)
 			require.Equal(t, tc.want, tr.text)
-			all := strings.Join(tr.after, "\n")
-			at := 0
-			for _, want := range tc.after {
-				i := strings.Index(all[at:], want)
-				require.GreaterOrEqual(t, i, 0, "%q not in %s", want, all[at:])
-				at += i + len(want)
-			}
+			requireInOrder(t, tr.after, tc.after)
 		})
 	}
 }

@@ -145,6 +145,16 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 	// The catalog's macros name the session macro current_user_id(), which must exist when
 	// they are made: the bootstrap connection has one of its own.
 	boot := "CREATE SCHEMA IF NOT EXISTS public;CREATE TEMP MACRO current_user_id() AS CAST(NULL AS INTEGER);" + catalogSQL
+	if cfg.Path != "" { // a database on disk may come from a build that gave DuckDB its keys
+		made, err := e.hasConstraintsTable(ctx)
+		if err != nil {
+			mapping.Close(&e.db)
+			return nil, fmt.Errorf("duckdb: open %q: %w", cfg.Path, err)
+		}
+		if !made {
+			boot += importKeysSQL
+		}
+	}
 	if e.src != nil {
 		boot += catalogUserSQL + pgCatalogSQL
 	}
@@ -206,6 +216,22 @@ func (e *Engine) findViews(ctx context.Context) error {
 		e.views.Store(true)
 	}
 	return nil
+}
+
+// hasConstraintsTable reports whether the catalog's constraints table exists.
+func (e *Engine) hasConstraintsTable(ctx context.Context) (bool, error) {
+	c, err := e.rawConn()
+	if err != nil {
+		return false, err
+	}
+	defer mapping.Disconnect(&c.dc)
+	rows, qerr := c.rawQuery(ctx, "SELECT count(*) FROM duckdb_tables() WHERE schema_name = "+quote(catalogSchema)+
+		" AND table_name = 'constraints'")
+	if qerr != nil {
+		return false, qerr
+	}
+	n, _ := asInt64(rows[0][0])
+	return n > 0, nil
 }
 
 // Connect opens a DuckDB connection for one session and defines the identity functions on it.

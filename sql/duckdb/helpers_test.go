@@ -102,3 +102,15 @@ func sqlErr(t testing.TB, c sql.Conn, query string, args ...any) *sql.Error {
 	require.ErrorAs(t, err, &e, query)
 	return e
 }
+
+// requireInOrder checks that the statements hold each of want, in that order.
+func requireInOrder(t *testing.T, statements, want []string) {
+	t.Helper()
+	all := strings.Join(statements, "\n")
+	at := 0
+	for _, w := range want {
+		i := strings.Index(all[at:], w)
+		require.GreaterOrEqual(t, i, 0, "%q not in %s", w, all[at:])
+		at += i + len(w)
+	}
+}

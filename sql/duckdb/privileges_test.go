@@ -178,15 +178,9 @@ func TestPrivileges(t *testing.T) {
 		{"awsuser", "grant create on database other to bob", "3D000", `database "other" does not exist`},
 	}
 	for i, st := range steps {
-		_, err := run(t.Context(), c[st.user], st.query)
-		if st.code == "" {
-			require.NoError(t, err, "step %d: %s: %s", i, st.user, st.query)
-			continue
+		if e := step(t, c[st.user], st.query, st.code, "step %d: %s: %s", i, st.user, st.query); e != nil {
+			require.Equal(t, st.msg, e.Message, "step %d: %s: %s", i, st.user, st.query)
 		}
-		var e *sql.Error
-		require.ErrorAs(t, err, &e, "step %d: %s: %s", i, st.user, st.query)
-		require.Equal(t, st.code, e.Code, "step %d: %s: %s", i, st.user, st.query)
-		require.Equal(t, st.msg, e.Message, "step %d: %s: %s", i, st.user, st.query)
 	}
 
 	r := mustRun(t, c["carol"], "select has_table_privilege('sales', 'select'), has_table_privilege('bobs.mine', 'select'), "+
@@ -276,16 +270,13 @@ func TestPrivilegeCache(t *testing.T) {
 	mustRun(t, admin, "grant select on public.t to group readers")
 	mustRun(t, admin, "grant usage on schema s1 to bob")
 
-	allowed := func(want bool, step string) {
+	allowed := func(want bool, why string) {
 		t.Helper()
-		_, err := run(t.Context(), bob, "select v from t")
+		code := "42501"
 		if want {
-			require.NoError(t, err, step)
-			return
+			code = ""
 		}
-		var se *sql.Error
-		require.ErrorAs(t, err, &se, step)
-		require.Equal(t, "42501", se.Code, step)
+		step(t, bob, "select v from t", code, why)
 	}
 	allowed(true, "a member of readers")
 	allowed(true, "again, from the cache")
@@ -312,6 +303,21 @@ func TestPrivilegeCache(t *testing.T) {
 	mustRun(t, admin, "alter table public.t rename to gone")
 	mustRun(t, admin, "create table public.t (v varchar)")
 	allowed(false, "a new table of the same name has no grants")
+}
+
+// step runs query on conn and checks that it succeeds (code "") or fails with code; it
+// returns the error, for the caller to check its message. msgAndArgs name the step.
+func step(t *testing.T, conn sql.Conn, query, code string, msgAndArgs ...any) *sql.Error {
+	t.Helper()
+	_, err := run(t.Context(), conn, query)
+	if code == "" {
+		require.NoError(t, err, msgAndArgs...)
+		return nil
+	}
+	var e *sql.Error
+	require.ErrorAs(t, err, &e, msgAndArgs...)
+	require.Equal(t, code, e.Code, msgAndArgs...)
+	return e
 }
 
 func TestSearchPath(t *testing.T) {
@@ -410,13 +416,7 @@ func TestTranslateOwnership(t *testing.T) {
 			require.Nil(t, err)
 			require.Equal(t, tc.want, tr.text)
 			require.Equal(t, tc.skipIf, tr.skipIf != "")
-			all := strings.Join(tr.after, "\n")
-			at := 0
-			for _, want := range tc.after {
-				i := strings.Index(all[at:], want)
-				require.GreaterOrEqual(t, i, 0, "%q not in %s", want, all[at:])
-				at += i + len(want)
-			}
+			requireInOrder(t, tr.after, tc.after)
 		})
 	}
 }
@@ -480,15 +480,7 @@ func TestRevokeCascade(t *testing.T) {
 		{"bob", "select * from r", "42501"},
 	}
 	for i, st := range steps {
-		_, err := run(t.Context(), c[st.user], st.query)
-		if st.code == "" {
-			require.NoError(t, err, "step %d: %s: %s", i, st.user, st.query)
-			continue
-		}
-		var e *sql.Error
-		require.ErrorAs(t, err, &e, "step %d: %s: %s", i, st.user, st.query)
-		require.Equal(t, st.code, e.Code, "step %d: %s: %s", i, st.user, st.query)
-		if st.code == "2BP01" {
+		if e := step(t, c[st.user], st.query, st.code, "step %d: %s: %s", i, st.user, st.query); e != nil && e.Code == "2BP01" {
 			require.Equal(t, "dependent privileges exist", e.Message)
 			require.Equal(t, "Use CASCADE to revoke them too.", e.Hint)
 		}
